@@ -1,0 +1,172 @@
+// MLGraphBuilder: records the IR. Operator methods are installed from the op registry (src/ops), so adding an
+// operator never touches this file; their TypeScript signatures are merged in by each op family's module.
+import '../ops/index.js';
+import { allOps, type OpDef } from '../ops/registry.js';
+import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
+import { encodeScalar, type MLNumber } from '../graph/cast.js';
+import { isDataType } from '../graph/dtypes.js';
+import { emptyGraph, pruneToOutputs, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
+import { bufferMismatch, copyBytes } from './buffers.js';
+import { byteLength, checkDescriptor } from './descriptor.js';
+import { invalidState, operationError } from './errors.js';
+import { createGraphObject, type MLGraph } from './graph.js';
+import { contextInternals, type MLContext } from './context.js';
+import { createOperand, operandInternals, type MLOperand } from './operand.js';
+import { tensorInternals, type MLTensor } from './tensor.js';
+import type { AllowSharedBufferSource, MLOperandDataType, MLOperandDescriptor } from './types.js';
+
+export type MLNamedOperands = Record<string, MLOperand>;
+
+export class MLGraphBuilder {
+  readonly #context: MLContext;
+  readonly #ir: GraphIR = emptyGraph();
+  readonly #inputNames = new Set<string>();
+  #hasBuilt = false;
+
+  constructor(context: MLContext) {
+    const ctx = contextInternals(context);
+    if (!ctx) throw new TypeError('MLGraphBuilder: argument is not an MLContext');
+    if (ctx.isLost()) throw invalidState('MLGraphBuilder: the context is lost');
+    this.#context = context;
+  }
+
+  #checkCanBuild(what: string): void {
+    if (this.#hasBuilt) throw invalidState(`${what}: this MLGraphBuilder has already built a graph and cannot be used again`);
+    if (contextInternals(this.#context)!.isLost()) throw invalidState(`${what}: the context is lost`);
+  }
+
+  #addOperand(desc: OperandDescriptor, kind: 'input' | 'constant' | 'intermediate', extra: { name?: string; producer?: number } = {}): MLOperand {
+    const id = this.#ir.operands.length;
+    this.#ir.operands.push({ id, desc, kind, ...extra });
+    return createOperand({ builder: this, id, desc });
+  }
+
+  #resolve = (value: unknown): OperandRef | undefined => {
+    const op = operandInternals(value);
+    if (!op || op.builder !== this) return undefined;
+    return { id: op.id, dataType: op.desc.dataType, shape: op.desc.shape, rank: op.desc.shape.length };
+  };
+
+  input(name: string, descriptor: MLOperandDescriptor): MLOperand {
+    this.#checkCanBuild('input');
+    if (typeof name !== 'string' || name === '') throw new TypeError('input: name must be a non-empty string');
+    if (this.#inputNames.has(name)) throw new TypeError(`input: an input named '${name}' already exists`);
+    const desc = checkDescriptor(descriptor, `input '${name}'`);
+    this.#inputNames.add(name);
+    const operand = this.#addOperand(desc, 'input', { name });
+    this.#ir.inputs.push({ name, operand: this.#ir.operands.length - 1 });
+    return operand;
+  }
+
+  constant(descriptor: MLOperandDescriptor, buffer: AllowSharedBufferSource): MLOperand;
+  constant(dataType: MLOperandDataType, value: MLNumber): MLOperand;
+  constant(tensor: MLTensor): MLOperand;
+  constant(a: unknown, b?: unknown): MLOperand {
+    const tensor = tensorInternals(a);
+    if (tensor) {
+      if (tensor.context !== this.#context) throw new TypeError('constant: the tensor belongs to another context');
+      if (tensor.destroyed) throw new TypeError('constant: the tensor is destroyed');
+      if (!tensor.isConstant) throw new TypeError('constant: the tensor was not created by createConstantTensor()');
+      this.#checkCanBuild('constant');
+      return this.#addConstant(tensor.desc, tensor.data.slice());
+    }
+    this.#checkCanBuild('constant');
+    if (typeof a === 'string') {
+      if (!isDataType(a)) throw new TypeError(`constant: dataType '${a}' is not an MLOperandDataType`);
+      if (typeof b !== 'number' && typeof b !== 'bigint') throw new TypeError('constant: value must be a number or bigint');
+      return this.#addConstant({ dataType: a, shape: [] }, encodeScalar(a, b));
+    }
+    const desc = checkDescriptor(a, 'constant');
+    const why = bufferMismatch(b, desc.dataType, byteLength(desc));
+    if (why) throw new TypeError(`constant: ${why}`);
+    return this.#addConstant(desc, copyBytes(b as AllowSharedBufferSource));
+  }
+
+  #addConstant(desc: OperandDescriptor, bytes: Uint8Array): MLOperand {
+    const operand = this.#addOperand(desc, 'constant');
+    this.#ir.constants.set(this.#ir.operands.length - 1, bytes);
+    return operand;
+  }
+
+  /** Runs an operator's validation and records its node. */
+  #invoke(def: OpDef, args: unknown[]): MLOperand | MLOperand[] {
+    const options = args[def.optionsAt];
+    const rawLabel = options && typeof options === 'object' ? (options as { label?: unknown }).label : undefined;
+    const label = rawLabel === undefined ? '' : String(rawLabel);
+    if (this.#hasBuilt || contextInternals(this.#context)!.isLost()) {
+      throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
+    }
+    const c = new OpContext(def.name, label, this.#resolve, def.limits);
+    const result = def.create(c, args);
+    const nodeId = this.#ir.nodes.length;
+    const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));
+    this.#ir.nodes.push({
+      id: nodeId,
+      op: def.name,
+      inputs: result.inputs.map((r) => (r ? r.id : null)),
+      outputs: outputs.map((o) => operandInternals(o)!.id),
+      attrs: result.attrs ?? {},
+      label,
+    });
+    return def.multipleOutputs ? outputs : outputs[0]!;
+  }
+
+  async build(outputs: MLNamedOperands): Promise<MLGraph> {
+    this.#checkCanBuild('build');
+    if (!outputs || typeof outputs !== 'object') throw new TypeError('build: outputs must be a record of name → MLOperand');
+    const entries = Object.entries(outputs);
+    if (entries.length === 0) throw new TypeError('build: at least one output is required');
+    const outs: { name: string; operand: number }[] = [];
+    for (const [name, operand] of entries) {
+      if (name === '') throw new TypeError('build: output names must be non-empty');
+      const ref = this.#resolve(operand);
+      if (!ref) throw new TypeError(`build: output '${name}' is not an MLOperand of this builder`);
+      const kind = this.#ir.operands[ref.id]!.kind;
+      if (kind !== 'intermediate') throw new TypeError(`build: output '${name}' is a graph ${kind}; outputs must be computed by an operator`);
+      outs.push({ name, operand: ref.id });
+    }
+    this.#hasBuilt = true;
+    const ir = pruneToOutputs(this.#ir, outs);
+    const ctx = contextInternals(this.#context)!;
+    let compiled;
+    try {
+      compiled = await ctx.backend.compile(ir);
+    } catch (err) {
+      throw operationError(`build: ${ctx.backend.description} could not compile the graph: ${(err as Error).message}`);
+    }
+    if (ctx.isLost()) {
+      await compiled.release().catch(() => undefined);
+      throw invalidState('build: the context was lost while compiling');
+    }
+    const descriptors = (list: { name: string; operand: number }[]) =>
+      new Map(list.map((x) => [x.name, ir.operands[x.operand]!.desc] as const));
+    const graph = createGraphObject({
+      context: this.#context,
+      inputDescriptors: descriptors(ir.inputs),
+      outputDescriptors: descriptors(ir.outputs),
+      ir,
+      compiled,
+      destroyed: false,
+    });
+    ctx.registerGraph(graph);
+    return graph;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'MLGraphBuilder';
+  }
+
+  static {
+    for (const def of allOps()) {
+      Object.defineProperty(MLGraphBuilder.prototype, def.name, {
+        value: function (this: MLGraphBuilder, ...args: unknown[]) {
+          if (!(#ir in this)) throw new TypeError(`${def.name}: illegal invocation`);
+          return this.#invoke(def, args);
+        },
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
+}

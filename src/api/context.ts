@@ -1,0 +1,297 @@
+// MLContext: tensors, their reads and writes, and dispatch, ordered on one timeline per context.
+import type { Backend, HostTensor } from '../backends/backend.js';
+import { DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
+import type { OperandDescriptor } from '../graph/ir.js';
+import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH } from '../graph/shape.js';
+import { allOps } from '../ops/registry.js';
+import { bufferMismatch, byteView, copyBytes } from './buffers.js';
+import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
+import { invalidState, operationError } from './errors.js';
+import { graphInternals, type MLGraph } from './graph.js';
+import { createTensorObject, tensorInternals, type MLTensor, type TensorInternals } from './tensor.js';
+import type {
+  AllowSharedBufferSource, MLContextLostInfo, MLOperandDataType, MLOperandDescriptor, MLOpSupportLimits,
+  MLPowerPreference, MLTensorDescriptor,
+} from './types.js';
+
+export type MLNamedTensors = Record<string, MLTensor>;
+
+/** Result of the non-standard MLContext.compute(). */
+export interface MLComputeResult {
+  dataType: MLOperandDataType;
+  shape: number[];
+  data: TypedArray;
+}
+
+export interface ContextInternals {
+  readonly backend: Backend;
+  isLost(): boolean;
+  registerGraph(graph: MLGraph): void;
+}
+
+const internals = new WeakMap<MLContext, ContextInternals>();
+const token = Symbol('MLContext');
+
+export function contextInternals(value: unknown): ContextInternals | undefined {
+  return typeof value === 'object' && value !== null ? internals.get(value as MLContext) : undefined;
+}
+
+export interface ContextSettings {
+  backend: Backend;
+  powerPreference: MLPowerPreference;
+}
+
+export class MLContext {
+  readonly #backend: Backend;
+  readonly #powerPreference: MLPowerPreference;
+  readonly #lost: Promise<MLContextLostInfo>;
+  #resolveLost!: (info: MLContextLostInfo) => void;
+  #isLost = false;
+  /** Tail of the context's timeline: every write, read and dispatch runs after the ones issued before it. */
+  #timeline: Promise<void> = Promise.resolve();
+  readonly #graphs = new Set<MLGraph>();
+  readonly #tensors = new Set<MLTensor>();
+
+  /** @internal Contexts are created by ML.createContext(). */
+  constructor(key: symbol, settings: ContextSettings) {
+    if (key !== token) throw new TypeError('Illegal constructor: use navigator.ml.createContext()');
+    this.#backend = settings.backend;
+    this.#powerPreference = settings.powerPreference;
+    this.#lost = new Promise((resolve) => (this.#resolveLost = resolve));
+    internals.set(this, {
+      backend: this.#backend,
+      isLost: () => this.#isLost,
+      registerGraph: (g) => this.#graphs.add(g),
+    });
+  }
+
+  get accelerated(): boolean {
+    return this.#backend.accelerated;
+  }
+
+  get lost(): Promise<MLContextLostInfo> {
+    return this.#lost;
+  }
+
+  /** Non-standard: which backend serves this context, e.g. "onnxruntime-node 1.30.0 (cpu)". */
+  get backend(): string {
+    return this.#backend.description;
+  }
+
+  /** Non-standard: the power preference the context was created with. */
+  get powerPreference(): MLPowerPreference {
+    return this.#powerPreference;
+  }
+
+  #enqueue<T>(step: () => Promise<T> | T): Promise<T> {
+    const run = this.#timeline.then(() => {
+      if (this.#isLost) throw invalidState('the context is lost');
+      return step();
+    });
+    this.#timeline = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  #newTensor(desc: OperandDescriptor, flags: { readable: boolean; writable: boolean; isConstant: boolean }): MLTensor {
+    const state: TensorInternals = {
+      context: this,
+      desc,
+      ...flags,
+      data: new Uint8Array(new ArrayBuffer(byteLength(desc))),
+      destroyed: false,
+    };
+    const tensor = createTensorObject(state);
+    this.#tensors.add(tensor);
+    return tensor;
+  }
+
+  async createTensor(descriptor: MLTensorDescriptor): Promise<MLTensor> {
+    if (this.#isLost) throw invalidState('createTensor: the context is lost');
+    const desc = checkDescriptor(descriptor, 'createTensor');
+    const readable = Boolean(descriptor.readable);
+    const writable = Boolean(descriptor.writable);
+    return this.#enqueue(() => this.#newTensor(desc, { readable, writable, isConstant: false }));
+  }
+
+  async createConstantTensor(descriptor: MLOperandDescriptor, inputData: AllowSharedBufferSource): Promise<MLTensor> {
+    if (this.#isLost) throw invalidState('createConstantTensor: the context is lost');
+    const desc = checkDescriptor(descriptor, 'createConstantTensor');
+    const why = bufferMismatch(inputData, desc.dataType, byteLength(desc));
+    if (why) throw new TypeError(`createConstantTensor: ${why}`);
+    const bytes = copyBytes(inputData);
+    return this.#enqueue(() => {
+      const tensor = this.#newTensor(desc, { readable: false, writable: false, isConstant: true });
+      tensorInternals(tensor)!.data = bytes;
+      return tensor;
+    });
+  }
+
+  #ownTensor(tensor: unknown, what: string): TensorInternals {
+    const t = tensorInternals(tensor);
+    if (!t) throw new TypeError(`${what}: argument is not an MLTensor`);
+    if (t.context !== this) throw new TypeError(`${what}: the tensor belongs to another context`);
+    if (t.destroyed) throw new TypeError(`${what}: the tensor is destroyed`);
+    return t;
+  }
+
+  writeTensor(tensor: MLTensor, inputData: AllowSharedBufferSource): void {
+    const t = this.#ownTensor(tensor, 'writeTensor');
+    if (!t.writable) throw new TypeError('writeTensor: the tensor was not created writable');
+    const why = bufferMismatch(inputData, t.desc.dataType, t.data.byteLength);
+    if (why) throw new TypeError(`writeTensor: ${why} (tensor ${describe(t.desc)})`);
+    const bytes = copyBytes(inputData); // the caller may reuse its buffer as soon as we return
+    void this.#enqueue(() => {
+      if (t.destroyed) return;
+      t.data.set(bytes);
+      t.error = undefined;
+    }).catch(() => undefined);
+  }
+
+  readTensor(tensor: MLTensor): Promise<ArrayBuffer>;
+  readTensor(tensor: MLTensor, outputData: AllowSharedBufferSource): Promise<undefined>;
+  async readTensor(tensor: MLTensor, outputData?: AllowSharedBufferSource): Promise<ArrayBuffer | undefined> {
+    const t = this.#ownTensor(tensor, 'readTensor');
+    if (!t.readable) throw new TypeError('readTensor: the tensor was not created readable');
+    if (outputData !== undefined) {
+      const why = bufferMismatch(outputData, t.desc.dataType, t.data.byteLength);
+      if (why) throw new TypeError(`readTensor: ${why} (tensor ${describe(t.desc)})`);
+    }
+    return this.#enqueue(() => {
+      if (t.destroyed) throw new TypeError('readTensor: the tensor was destroyed before the read ran');
+      if (t.error) throw t.error;
+      if (outputData === undefined) return t.data.slice().buffer;
+      byteView(outputData).set(t.data);
+      return undefined;
+    });
+  }
+
+  dispatch(graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors): void {
+    const g = graphInternals(graph);
+    if (!g) throw new TypeError('dispatch: argument is not an MLGraph');
+    if (g.context !== this) throw new TypeError('dispatch: the graph belongs to another context');
+    if (g.destroyed) throw invalidState('dispatch: the graph is destroyed');
+    if (this.#isLost) throw invalidState('dispatch: the context is lost');
+    const ins = this.#bindTensors(inputs, g.inputDescriptors, 'input');
+    const outs = this.#bindTensors(outputs, g.outputDescriptors, 'output');
+    const all = [...ins.values(), ...outs.values()];
+    if (new Set(all).size !== all.length) throw new TypeError('dispatch: the same MLTensor is passed more than once');
+    const outStates = [...outs.values()];
+    void this.#enqueue(async () => {
+      const bound: [TensorInternals, HostTensor][] = [];
+      const host = (named: Map<string, TensorInternals>, role: string): Record<string, HostTensor> => {
+        const out: Record<string, HostTensor> = {};
+        for (const [name, t] of named) {
+          if (t.destroyed) throw new TypeError(`dispatch: ${role} '${name}' was destroyed before the dispatch ran`);
+          const h: HostTensor = { dataType: t.desc.dataType, shape: t.desc.shape, data: t.data, handle: t.backendHandle };
+          bound.push([t, h]);
+          out[name] = h;
+        }
+        return out;
+      };
+      const hostIn = host(ins, 'input');
+      const hostOut = host(outs, 'output');
+      try {
+        await g.compiled.run(hostIn, hostOut);
+        for (const t of outStates) t.error = undefined;
+      } catch (err) {
+        const failure = operationError(`dispatch failed: ${(err as Error).message}`);
+        for (const t of outStates) t.error = failure;
+        throw failure;
+      } finally {
+        for (const [t, h] of bound) if (!t.destroyed) t.backendHandle = h.handle;
+      }
+    }).catch(() => undefined);
+  }
+
+  /** Checks named tensors against a graph's descriptors ("validate tensors with descriptors"), with reasons. */
+  #bindTensors(named: MLNamedTensors, descriptors: ReadonlyMap<string, OperandDescriptor>, role: string): Map<string, TensorInternals> {
+    if (!named || typeof named !== 'object') throw new TypeError(`dispatch: ${role}s must be a record of name → MLTensor`);
+    const bound = new Map<string, TensorInternals>();
+    for (const [name, tensor] of Object.entries(named)) {
+      const desc = descriptors.get(name);
+      if (!desc) {
+        throw new TypeError(`dispatch: '${name}' is not an ${role} of the graph (${role}s: ${[...descriptors.keys()].join(', ') || 'none'})`);
+      }
+      const t = this.#ownTensor(tensor, `dispatch ${role} '${name}'`);
+      if (t.isConstant) throw new TypeError(`dispatch: ${role} '${name}' is a constant tensor`);
+      if (!sameDescriptor(t.desc, desc)) {
+        throw new TypeError(`dispatch: ${role} '${name}' is ${describe(t.desc)}, the graph expects ${describe(desc)}`);
+      }
+      bound.set(name, t);
+    }
+    for (const name of descriptors.keys()) {
+      if (!bound.has(name)) throw new TypeError(`dispatch: missing ${role} '${name}'`);
+    }
+    return bound;
+  }
+
+  opSupportLimits(): MLOpSupportLimits {
+    const all = { dataTypes: [...DATA_TYPES], rankRange: { min: 0, max: MAX_RANK } };
+    const result: MLOpSupportLimits = {
+      preferredInputLayout: 'nchw',
+      maxTensorByteLength: MAX_TENSOR_BYTE_LENGTH,
+      input: structuredClone(all),
+      constant: structuredClone(all),
+      output: structuredClone(all),
+    };
+    for (const def of allOps()) {
+      result[def.name] = Object.fromEntries(Object.entries(def.limits).map(([param, l]) => [
+        param,
+        { dataTypes: [...l.dataTypes], rankRange: { min: l.rankRange.min, max: Math.min(l.rankRange.max, MAX_RANK) } },
+      ]));
+    }
+    return result;
+  }
+
+  destroy(): void {
+    if (this.#isLost) return;
+    this.#isLost = true;
+    for (const g of this.#graphs) g.destroy();
+    for (const t of this.#tensors) t.destroy();
+    this.#graphs.clear();
+    this.#tensors.clear();
+    this.#resolveLost({ message: 'MLContext.destroy() was called' });
+  }
+
+  /**
+   * Non-standard convenience: runs `graph` on typed arrays and returns each output's data and shape.
+   * Equivalent to createTensor + writeTensor + dispatch + readTensor for every input and output.
+   */
+  async compute(graph: MLGraph, inputs: Record<string, AllowSharedBufferSource>): Promise<Record<string, MLComputeResult>> {
+    const g = graphInternals(graph);
+    if (!g) throw new TypeError('compute: argument is not an MLGraph');
+    const inTensors: MLNamedTensors = {};
+    const outTensors: MLNamedTensors = {};
+    try {
+      for (const [name, desc] of g.inputDescriptors) {
+        if (!(name in (inputs ?? {}))) throw new TypeError(`compute: missing input '${name}' (${describe(desc)})`);
+        inTensors[name] = await this.createTensor({ ...desc, writable: true });
+        this.writeTensor(inTensors[name]!, inputs[name]!);
+      }
+      for (const name of Object.keys(inputs ?? {})) {
+        if (!g.inputDescriptors.has(name)) throw new TypeError(`compute: '${name}' is not an input of the graph`);
+      }
+      for (const [name, desc] of g.outputDescriptors) outTensors[name] = await this.createTensor({ ...desc, readable: true });
+      this.dispatch(graph, inTensors, outTensors);
+      const result: Record<string, MLComputeResult> = {};
+      for (const [name, desc] of g.outputDescriptors) {
+        const buffer = await this.readTensor(outTensors[name]!);
+        result[name] = { dataType: desc.dataType, shape: [...desc.shape], data: viewAs(desc.dataType, new Uint8Array(buffer)) };
+      }
+      return result;
+    } finally {
+      for (const t of [...Object.values(inTensors), ...Object.values(outTensors)]) {
+        t.destroy();
+        this.#tensors.delete(t);
+      }
+    }
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'MLContext';
+  }
+}
+
+export function createContextObject(settings: ContextSettings): MLContext {
+  return new MLContext(token, settings);
+}

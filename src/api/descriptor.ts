@@ -1,0 +1,45 @@
+// The spec's "check dimensions" for MLOperandDescriptor / MLTensorDescriptor arguments.
+import { DATA_TYPES, DTYPES, isDataType } from '../graph/dtypes.js';
+import type { OperandDescriptor } from '../graph/ir.js';
+import { elementCount, isValidDimension, MAX_RANK, MAX_TENSOR_BYTE_LENGTH, MAX_DIMENSION, shapeToString } from '../graph/shape.js';
+
+/** A validated copy of a caller's descriptor; throws TypeError naming `what` and the problem. */
+export function checkDescriptor(value: unknown, what: string): OperandDescriptor {
+  if (!value || typeof value !== 'object') throw new TypeError(`${what}: descriptor must be an object with dataType and shape`);
+  const { dataType, shape } = value as { dataType?: unknown; shape?: unknown };
+  if (!isDataType(dataType)) {
+    throw new TypeError(`${what}: dataType '${String(dataType)}' is not one of ${DATA_TYPES.join(', ')}`);
+  }
+  if (shape === undefined && 'dimensions' in (value as object)) {
+    throw new TypeError(`${what}: descriptor has 'dimensions'; the spec now calls it 'shape'`);
+  }
+  if (!Array.isArray(shape) && !(shape && typeof shape === 'object' && Symbol.iterator in shape)) {
+    throw new TypeError(`${what}: shape must be a sequence of dimensions`);
+  }
+  const dims = [...(shape as Iterable<unknown>)];
+  if (dims.length > MAX_RANK) throw new TypeError(`${what}: rank ${dims.length} exceeds the supported maximum ${MAX_RANK}`);
+  for (const d of dims) {
+    if (!isValidDimension(d)) {
+      throw new TypeError(`${what}: shape [${dims.map(String).join(', ')}] has an invalid dimension ${String(d)} (must be an integer from 1 to ${MAX_DIMENSION})`);
+    }
+  }
+  const numeric = dims as number[];
+  const count = elementCount(numeric);
+  if (count > MAX_DIMENSION) throw new TypeError(`${what}: shape ${shapeToString(numeric)} has ${count} elements, more than ${MAX_DIMENSION}`);
+  if (count * DTYPES[dataType].bytes > MAX_TENSOR_BYTE_LENGTH) {
+    throw new TypeError(`${what}: shape ${shapeToString(numeric)} of ${dataType} exceeds the maximum tensor byte length ${MAX_TENSOR_BYTE_LENGTH}`);
+  }
+  return { dataType, shape: numeric };
+}
+
+export function byteLength(desc: OperandDescriptor): number {
+  return elementCount(desc.shape) * DTYPES[desc.dataType].bytes;
+}
+
+export function sameDescriptor(a: OperandDescriptor, b: OperandDescriptor): boolean {
+  return a.dataType === b.dataType && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
+
+export function describe(desc: OperandDescriptor): string {
+  return `${desc.dataType}${shapeToString(desc.shape)}`;
+}

@@ -1,0 +1,42 @@
+// ML (navigator.ml): creates contexts and picks the backend that serves them.
+import { selectBackend } from '../backends/index.js';
+import { notSupported } from './errors.js';
+import { createContextObject, type MLContext } from './context.js';
+import type { MLContextOptions, MLPowerPreference } from './types.js';
+
+const POWER_PREFERENCES: readonly MLPowerPreference[] = ['default', 'high-performance', 'low-power'];
+
+export class ML {
+  /**
+   * Creates a context. onnxruntime's CPU provider serves it unless the options ask for an accelerator
+   * (`accelerated: true` given explicitly, `powerPreference: 'high-performance'`, or the older `deviceType: 'gpu'`);
+   * then the bundled WebGPU provider is used when a GPU adapter works, and the CPU otherwise
+   * (`context.accelerated` tells which).
+   */
+  async createContext(options: MLContextOptions = {}): Promise<MLContext> {
+    if (options === null || typeof options !== 'object') throw new TypeError('createContext: options must be a dictionary');
+    const powerPreference = options.powerPreference ?? 'default';
+    if (!POWER_PREFERENCES.includes(powerPreference)) {
+      throw new TypeError(`createContext: powerPreference '${String(powerPreference)}' is not one of ${POWER_PREFERENCES.join(', ')}`);
+    }
+    if (options.deviceType !== undefined && !['cpu', 'gpu', 'npu'].includes(options.deviceType)) {
+      throw new TypeError(`createContext: deviceType '${String(options.deviceType)}' is not one of cpu, gpu, npu`);
+    }
+    const wantsAccelerator = options.deviceType !== undefined
+      ? options.deviceType !== 'cpu'
+      : options.accelerated === true || (options.accelerated !== false && powerPreference === 'high-performance');
+    try {
+      const backend = await selectBackend({ accelerated: wantsAccelerator, powerPreference });
+      return createContextObject({ backend, powerPreference });
+    } catch (err) {
+      throw notSupported(`createContext: no backend can serve these options: ${(err as Error).message}`);
+    }
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ML';
+  }
+}
+
+/** The ML object (what `navigator.ml` is in a browser). */
+export const ml = new ML();

@@ -1,0 +1,73 @@
+// MLTensor: host memory shaped by a descriptor, read and written on its context's timeline.
+import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { OperandDescriptor } from '../graph/ir.js';
+
+export interface TensorInternals {
+  readonly context: object;
+  readonly desc: OperandDescriptor;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  readonly isConstant: boolean;
+  /** The tensor's bytes (8-byte aligned); released on destroy. */
+  data: Uint8Array;
+  destroyed: boolean;
+  /** Set when the last dispatch that should have written this tensor failed; reads then reject. */
+  error?: Error;
+  /** Backend-specific cache (e.g. an onnxruntime Tensor wrapping `data`). */
+  backendHandle?: unknown;
+}
+
+const internals = new WeakMap<MLTensor, TensorInternals>();
+const token = Symbol('MLTensor');
+
+export function tensorInternals(value: unknown): TensorInternals | undefined {
+  return typeof value === 'object' && value !== null ? internals.get(value as MLTensor) : undefined;
+}
+
+export class MLTensor {
+  readonly #state: TensorInternals;
+  readonly #shape: readonly number[];
+
+  /** @internal Tensors are created by MLContext.createTensor / createConstantTensor. */
+  constructor(key: symbol, state: TensorInternals) {
+    if (key !== token) throw new TypeError('Illegal constructor: use MLContext.createTensor()');
+    this.#state = state;
+    this.#shape = Object.freeze([...state.desc.shape]);
+    internals.set(this, state);
+  }
+
+  get dataType(): MLOperandDataType {
+    return this.#state.desc.dataType;
+  }
+
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+
+  get readable(): boolean {
+    return this.#state.readable;
+  }
+
+  get writable(): boolean {
+    return this.#state.writable;
+  }
+
+  get constant(): boolean {
+    return this.#state.isConstant;
+  }
+
+  destroy(): void {
+    if (this.#state.destroyed) return;
+    this.#state.destroyed = true;
+    this.#state.data = new Uint8Array(0);
+    this.#state.backendHandle = undefined;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'MLTensor';
+  }
+}
+
+export function createTensorObject(state: TensorInternals): MLTensor {
+  return new MLTensor(token, state);
+}

@@ -1,0 +1,56 @@
+// Public WebNN dictionaries and typedefs (names from the spec's IDL).
+import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { MLTensorLimits } from '../ops/registry.js';
+
+export type { MLOperandDataType, TypedArray } from '../graph/dtypes.js';
+export type { MLNumber } from '../graph/cast.js';
+export type { MLRankRange, MLTensorLimits } from '../ops/registry.js';
+
+export type MLPowerPreference = 'default' | 'high-performance' | 'low-power';
+/** Pre-2025 device selection, still accepted: 'gpu' and 'npu' ask for an accelerated context. */
+export type MLDeviceType = 'cpu' | 'gpu' | 'npu';
+
+export interface MLContextOptions {
+  powerPreference?: MLPowerPreference;
+  accelerated?: boolean;
+  /** @deprecated Removed from the spec; 'gpu'/'npu' map to an accelerated context. */
+  deviceType?: MLDeviceType;
+}
+
+export interface MLContextLostInfo {
+  message: string;
+}
+
+export interface MLOperandDescriptor {
+  dataType: MLOperandDataType;
+  shape: readonly number[];
+}
+
+export interface MLTensorDescriptor extends MLOperandDescriptor {
+  readable?: boolean;
+  writable?: boolean;
+}
+
+export interface MLOperatorOptions {
+  label?: string;
+}
+
+export interface MLTransposeOptions extends MLOperatorOptions {
+  permutation?: readonly number[];
+}
+
+export type MLInputOperandLayout = 'nchw' | 'nhwc';
+
+/** Per-operator limits: parameter name → tensor limits. */
+export type MLOperatorSupportLimits = Record<string, MLTensorLimits>;
+
+export interface MLOpSupportLimits {
+  preferredInputLayout: MLInputOperandLayout;
+  maxTensorByteLength: number;
+  input: MLTensorLimits;
+  constant: MLTensorLimits;
+  output: MLTensorLimits;
+  [operator: string]: MLOperatorSupportLimits | MLTensorLimits | MLInputOperandLayout | number;
+}
+
+export type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;

@@ -1,0 +1,40 @@
+// The contract between the WebNN API layer and an execution backend. The API layer hands a validated,
+// pruned GraphIR to `compile` once (at build()); dispatch only binds host tensors and calls `run`.
+import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { GraphIR } from '../graph/ir.js';
+
+export interface BackendOptions {
+  /** The context asked for a massively parallel device (GPU). */
+  accelerated: boolean;
+  powerPreference: 'default' | 'high-performance' | 'low-power';
+}
+
+export interface HostTensor {
+  readonly dataType: MLOperandDataType;
+  readonly shape: readonly number[];
+  /** Bytes of the tensor; outputs are written in place. */
+  readonly data: Uint8Array;
+  /** Backend-specific cache slot, kept with the tensor between runs. */
+  handle?: unknown;
+}
+
+export interface CompiledGraph {
+  /** Runs the graph; every output of the graph is written into `outputs[name].data`. */
+  run(inputs: Readonly<Record<string, HostTensor>>, outputs: Readonly<Record<string, HostTensor>>): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Whether this backend runs on an accelerator (reported by MLContext.accelerated). */
+  readonly accelerated: boolean;
+  /** Human-readable description, e.g. "onnxruntime-node 1.30.0 (cpu)". */
+  readonly description: string;
+  compile(ir: GraphIR): Promise<CompiledGraph>;
+}
+
+export interface BackendFactory {
+  readonly name: string;
+  /** Creates a backend for the options, or throws when it cannot serve them. */
+  create(options: BackendOptions): Promise<Backend>;
+}

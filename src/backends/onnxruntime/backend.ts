@@ -1,0 +1,85 @@
+// The onnxruntime-node backend: lowers the IR to ONNX at compile time, creates one InferenceSession per graph,
+// and runs it with onnxruntime Tensors that wrap the MLTensors' own memory (no copies on the way in or out).
+import ort from 'onnxruntime-node';
+import type { GraphIR } from '../../graph/ir.js';
+import { viewAs } from '../../graph/dtypes.js';
+import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
+import { encodeModel } from './onnx-proto.js';
+import { lowerToOnnx } from './lower.js';
+
+export type ExecutionProvider = 'cpu' | 'webgpu';
+
+export const ortVersion: string = ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown';
+
+/** An ort.Tensor over the host tensor's bytes, cached on the tensor while its memory stays the same. */
+function ortTensor(t: HostTensor): ort.Tensor {
+  const cached = t.handle as { data: Uint8Array; tensor: ort.Tensor } | undefined;
+  if (cached && cached.data === t.data) return cached.tensor;
+  const view = viewAs(t.dataType, t.data);
+  const tensor = new ort.Tensor(t.dataType, view as Float32Array, t.shape as number[]);
+  t.handle = { data: t.data, tensor };
+  return tensor;
+}
+
+class OrtGraph implements CompiledGraph {
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly outputNames: Map<string, string>,
+  ) {}
+
+  async run(inputs: Readonly<Record<string, HostTensor>>, outputs: Readonly<Record<string, HostTensor>>): Promise<void> {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(inputs)) feeds[name] = ortTensor(t);
+    const fetches: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(outputs)) fetches[this.outputNames.get(name) ?? name] = ortTensor(t);
+    const results = await this.session.run(feeds, fetches);
+    // onnxruntime writes into the pre-allocated fetches; copy only if it handed back other memory.
+    for (const [name, t] of Object.entries(outputs)) {
+      const r = results[this.outputNames.get(name) ?? name];
+      if (r && r !== fetches[this.outputNames.get(name) ?? name]) {
+        const src = r.data as ArrayBufferView;
+        t.data.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+      }
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+class OrtBackend implements Backend {
+  readonly name = 'onnxruntime';
+  constructor(readonly provider: ExecutionProvider) {}
+
+  get accelerated(): boolean {
+    return this.provider !== 'cpu';
+  }
+
+  get description(): string {
+    return `onnxruntime-node ${ortVersion} (${this.provider})`;
+  }
+
+  async compile(ir: GraphIR): Promise<CompiledGraph> {
+    const { model, outputNames } = lowerToOnnx(ir);
+    const bytes = encodeModel(model);
+    const session = await ort.InferenceSession.create(bytes, {
+      executionProviders: this.provider === 'cpu' ? ['cpu'] : [this.provider, 'cpu'],
+      graphOptimizationLevel: 'all',
+    });
+    return new OrtGraph(session, outputNames);
+  }
+}
+
+/** onnxruntime-node's providers that this build bundles. */
+export function bundledProviders(): string[] {
+  return ort.listSupportedBackends?.().filter((b) => b.bundled).map((b) => b.name) ?? ['cpu'];
+}
+
+export const onnxruntimeFactory: BackendFactory = {
+  name: 'onnxruntime',
+  async create(options: BackendOptions): Promise<Backend> {
+    if (options.accelerated && bundledProviders().includes('webgpu')) return new OrtBackend('webgpu');
+    return new OrtBackend('cpu');
+  },
+};

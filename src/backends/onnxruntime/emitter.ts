@@ -1,0 +1,120 @@
+// Builds the ONNX graph one node at a time for the lowerings: fresh value names, constants, attributes,
+// and the cast-around helper for kernels onnxruntime lacks for some data types.
+import { DTYPES, type MLOperandDataType } from '../../graph/dtypes.js';
+import { AttributeType, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+
+export type AttrSpec =
+  | { kind: 'int'; value: number }
+  | { kind: 'ints'; value: readonly number[] }
+  | { kind: 'float'; value: number }
+  | { kind: 'floats'; value: readonly number[] }
+  | { kind: 'string'; value: string };
+
+export const int = (value: number | boolean): AttrSpec => ({ kind: 'int', value: Number(value) });
+export const ints = (value: readonly number[]): AttrSpec => ({ kind: 'ints', value });
+export const float = (value: number): AttrSpec => ({ kind: 'float', value });
+export const floats = (value: readonly number[]): AttrSpec => ({ kind: 'floats', value });
+export const str = (value: string): AttrSpec => ({ kind: 'string', value });
+
+function toAttribute(name: string, a: AttrSpec): OnnxAttribute {
+  switch (a.kind) {
+    case 'int': return { name, type: AttributeType.INT, i: a.value };
+    case 'ints': return { name, type: AttributeType.INTS, ints: [...a.value] };
+    case 'float': return { name, type: AttributeType.FLOAT, f: a.value };
+    case 'floats': return { name, type: AttributeType.FLOATS, floats: [...a.value] };
+    case 'string': return { name, type: AttributeType.STRING, s: new TextEncoder().encode(a.value) };
+  }
+}
+
+/** A WebNN node as a lowering sees it: ONNX value names for its operands and their descriptors. */
+export interface LoweringNode {
+  readonly op: string;
+  readonly label: string;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** ONNX value names of the inputs (null for absent optional operands). */
+  readonly inputs: readonly (string | null)[];
+  readonly inputTypes: readonly (MLOperandDataType | null)[];
+  readonly inputShapes: readonly (readonly number[] | null)[];
+  /** ONNX value names the lowering must produce. */
+  readonly outputs: readonly string[];
+  readonly outputTypes: readonly MLOperandDataType[];
+  readonly outputShapes: readonly (readonly number[])[];
+}
+
+export class Emitter {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxTensor[] = [];
+  #counter = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  fresh(hint = 't'): string {
+    return `${this.prefix}${hint}${this.#counter++}`;
+  }
+
+  /** Appends an ONNX node; returns its output names (fresh ones unless given). */
+  node(opType: string, inputs: readonly (string | null)[], outputs: readonly string[] | number = 1,
+    attrs: Record<string, AttrSpec | undefined> = {}, domain = ''): string[] {
+    const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh()) : [...outputs];
+    const attribute = Object.entries(attrs)
+      .filter((e): e is [string, AttrSpec] => e[1] !== undefined)
+      .map(([k, v]) => toAttribute(k, v));
+    this.nodes.push({ input: inputs.map((i) => i ?? ''), output: outs, name: this.fresh('n'), opType, domain, attribute });
+    return outs;
+  }
+
+  /** Single-output node. */
+  op(opType: string, inputs: readonly (string | null)[], attrs: Record<string, AttrSpec | undefined> = {}, output?: string): string {
+    return this.node(opType, inputs, output ? [output] : 1, attrs)[0]!;
+  }
+
+  initializer(dataType: MLOperandDataType | 'bool', dims: readonly number[], raw: Uint8Array, name = this.fresh('c')): string {
+    const code = dataType === 'bool' ? 9 : DTYPES[dataType].onnx;
+    this.initializers.push({ name, dims: [...dims], dataType: code, rawData: raw });
+    return name;
+  }
+
+  /** An int64 tensor constant (ONNX's shape/axes operands). */
+  int64s(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    const arr = BigInt64Array.from(values.map((v) => BigInt(v)));
+    return this.initializer('int64', dims, new Uint8Array(arr.buffer));
+  }
+
+  cast(value: string, to: MLOperandDataType | 'bool', output?: string): string {
+    const code = to === 'bool' ? 9 : DTYPES[to].onnx;
+    return this.op('Cast', [value], { to: int(code) }, output);
+  }
+
+  /**
+   * Runs `body` on inputs cast to `via` when `type` is not among the kernel's `supported` types, and casts the
+   * results back into `outputs`. With a supported type, body writes `outputs` directly.
+   */
+  castAround(type: MLOperandDataType, supported: readonly MLOperandDataType[], via: MLOperandDataType,
+    inputs: readonly string[], outputs: readonly string[], body: (inputs: string[], outputs: string[]) => void): void {
+    if (supported.includes(type)) {
+      body([...inputs], [...outputs]);
+      return;
+    }
+    const castIn = inputs.map((i) => this.cast(i, via));
+    const tmpOut = outputs.map(() => this.fresh());
+    body(castIn, tmpOut);
+    tmpOut.forEach((t, i) => this.cast(t, type, outputs[i]));
+  }
+}
+
+export type Lowering = (node: LoweringNode, e: Emitter) => void;
+
+const lowerings = new Map<string, Lowering>();
+
+export function defineLowering(op: string, lowering: Lowering): void {
+  if (lowerings.has(op)) throw new Error(`lowering for ${op} defined twice`);
+  lowerings.set(op, lowering);
+}
+
+export function getLowering(op: string): Lowering | undefined {
+  return lowerings.get(op);
+}
+
+export function loweredOps(): string[] {
+  return [...lowerings.keys()];
+}

@@ -1,0 +1,91 @@
+// GraphIR → ONNX ModelProto. Each IR node goes through its op's lowering; graph inputs keep their names and
+// graph outputs are produced under theirs, so onnxruntime feeds and fetches use the WebNN names.
+import { DTYPES } from '../../graph/dtypes.js';
+import type { GraphIR } from '../../graph/ir.js';
+import { Emitter, getLowering, type LoweringNode } from './emitter.js';
+import type { OnnxModel, OnnxValueInfo } from './onnx-proto.js';
+import './lowerings/index.js';
+
+export const OPSET = 21;
+export const IR_VERSION = 10;
+
+export class LoweringError extends Error {}
+
+function valueInfo(name: string, dataType: keyof typeof DTYPES, shape: readonly number[]): OnnxValueInfo {
+  return { name, type: { tensorType: { elemType: DTYPES[dataType].onnx, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+}
+
+/** A prefix for internal value names that no graph input or output name starts with. */
+function internalPrefix(ir: GraphIR): string {
+  const names = [...ir.inputs, ...ir.outputs].map((x) => x.name);
+  let prefix = 'tsnn:';
+  while (names.some((n) => n.startsWith(prefix))) prefix += '_';
+  return prefix;
+}
+
+export interface LoweredModel {
+  model: OnnxModel;
+  /** WebNN output name → ONNX output name (they differ only where an output shares an input's name). */
+  outputNames: Map<string, string>;
+}
+
+export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
+  const prefix = internalPrefix(ir);
+  const e = new Emitter(prefix);
+  const names = new Map<number, string>();
+  for (const input of ir.inputs) names.set(input.operand, input.name);
+  const inputNames = new Set(ir.inputs.map((i) => i.name));
+  const outputNames = new Map<string, string>();
+  for (const out of ir.outputs) outputNames.set(out.name, inputNames.has(out.name) ? `${prefix}out:${out.name}` : out.name);
+  // The first output name of an operand becomes its value name; further names get an Identity.
+  const extraOutputs: { name: string; operand: number }[] = [];
+  for (const out of ir.outputs) {
+    if (names.has(out.operand)) extraOutputs.push(out);
+    else names.set(out.operand, outputNames.get(out.name)!);
+  }
+  const nameOf = (id: number): string => {
+    let n = names.get(id);
+    if (n === undefined) names.set(id, (n = `${prefix}v${id}`));
+    return n;
+  };
+
+  for (const [id, bytes] of ir.constants) {
+    const op = ir.operands[id]!;
+    e.initializer(op.desc.dataType, op.desc.shape, bytes, nameOf(id));
+  }
+
+  for (const node of ir.nodes) {
+    const lowering = getLowering(node.op);
+    if (!lowering) throw new LoweringError(`the onnxruntime backend has no lowering for operator '${node.op}'`);
+    const inputOps = node.inputs.map((i) => (i === null ? null : ir.operands[i]!));
+    const outputOps = node.outputs.map((o) => ir.operands[o]!);
+    const ln: LoweringNode = {
+      op: node.op,
+      label: node.label,
+      attrs: node.attrs,
+      inputs: node.inputs.map((i) => (i === null ? null : nameOf(i))),
+      inputTypes: inputOps.map((o) => o?.desc.dataType ?? null),
+      inputShapes: inputOps.map((o) => o?.desc.shape ?? null),
+      outputs: node.outputs.map(nameOf),
+      outputTypes: outputOps.map((o) => o.desc.dataType),
+      outputShapes: outputOps.map((o) => o.desc.shape),
+    };
+    lowering(ln, e);
+  }
+  for (const out of extraOutputs) e.node('Identity', [nameOf(out.operand)], [outputNames.get(out.name)!]);
+
+  const model: OnnxModel = {
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'tsnn',
+    producerVersion: '0.1.0',
+    graph: {
+      name: graphName,
+      node: e.nodes,
+      initializer: e.initializers,
+      input: ir.inputs.map((i) => valueInfo(i.name, ir.operands[i.operand]!.desc.dataType, ir.operands[i.operand]!.desc.shape)),
+      output: ir.outputs.map((o) => valueInfo(outputNames.get(o.name)!, ir.operands[o.operand]!.desc.dataType, ir.operands[o.operand]!.desc.shape)),
+    },
+  };
+  return { model, outputNames };
+}

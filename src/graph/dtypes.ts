@@ -1,0 +1,75 @@
+// The one table of operand data types: everything that differs per type (element size, typed array, ONNX code,
+// short name in graph files, numeric range) is read from here, never switched on elsewhere.
+
+export const DATA_TYPES = ['float32', 'float16', 'int32', 'uint32', 'int64', 'uint64', 'int8', 'uint8'] as const;
+export type MLOperandDataType = (typeof DATA_TYPES)[number];
+
+export type TypedArray =
+  | Float32Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Int8Array | Uint8Array;
+
+type TypedArrayConstructor = {
+  new (length: number): TypedArray;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+};
+
+export interface DataTypeInfo {
+  readonly name: MLOperandDataType;
+  /** Bytes per element. */
+  readonly bytes: number;
+  /** The typed array that carries this type's elements (float16 travels as Uint16Array bit patterns). */
+  readonly array: TypedArrayConstructor;
+  /** Names of other typed arrays accepted for this type (Float16Array where the runtime has one). */
+  readonly alsoAccepts: readonly string[];
+  /** ONNX TensorProto.DataType code. */
+  readonly onnx: number;
+  /** Short name in the .webnn text format. */
+  readonly short: string;
+  readonly kind: 'float' | 'int';
+  readonly signed: boolean;
+  /** Elements are bigint in JS (64-bit integers). */
+  readonly big: boolean;
+  /** Bit width (integers) or storage width (floats). */
+  readonly bits: number;
+}
+
+function info(
+  name: MLOperandDataType, array: TypedArrayConstructor, onnx: number, short: string,
+  kind: 'float' | 'int', signed: boolean, alsoAccepts: string[] = [],
+): DataTypeInfo {
+  const bytes = array.BYTES_PER_ELEMENT;
+  return { name, bytes, array, alsoAccepts, onnx, short, kind, signed, big: bytes === 8 && kind === 'int', bits: bytes * 8 };
+}
+
+export const DTYPES: Readonly<Record<MLOperandDataType, DataTypeInfo>> = {
+  float32: info('float32', Float32Array, 1, 'f32', 'float', true),
+  float16: info('float16', Uint16Array, 10, 'f16', 'float', true, ['Float16Array']),
+  int32: info('int32', Int32Array, 6, 'i32', 'int', true),
+  uint32: info('uint32', Uint32Array, 12, 'u32', 'int', false),
+  int64: info('int64', BigInt64Array, 7, 'i64', 'int', true),
+  uint64: info('uint64', BigUint64Array, 13, 'u64', 'int', false),
+  int8: info('int8', Int8Array, 3, 'i8', 'int', true),
+  uint8: info('uint8', Uint8Array, 2, 'u8', 'int', false),
+};
+
+export const FLOAT_TYPES: readonly MLOperandDataType[] = DATA_TYPES.filter((t) => DTYPES[t].kind === 'float');
+export const INT_TYPES: readonly MLOperandDataType[] = DATA_TYPES.filter((t) => DTYPES[t].kind === 'int');
+
+export function isDataType(value: unknown): value is MLOperandDataType {
+  return typeof value === 'string' && (DATA_TYPES as readonly string[]).includes(value);
+}
+
+/** Integer range of an integer type, as bigints. */
+export function intRange(t: MLOperandDataType): { min: bigint; max: bigint } {
+  const d = DTYPES[t];
+  const bits = BigInt(d.bits);
+  return d.signed ? { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n } : { min: 0n, max: (1n << bits) - 1n };
+}
+
+/** A typed array of `t` viewing `bytes` (which must be aligned for the type). */
+export function viewAs(t: MLOperandDataType, bytes: Uint8Array): TypedArray {
+  const d = DTYPES[t];
+  if (bytes.byteOffset % d.bytes === 0) return new d.array(bytes.buffer, bytes.byteOffset, bytes.byteLength / d.bytes);
+  return new d.array(bytes.slice().buffer, 0, bytes.byteLength / d.bytes);
+}

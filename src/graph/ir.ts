@@ -1,0 +1,163 @@
+// The platform-independent graph (IR) that MLGraphBuilder records and backends compile.
+// Plain data: operands by index, nodes with JSON-able attributes, constants as bytes. Serialisable with toJSON/fromJSON.
+import { isDataType, type MLOperandDataType } from './dtypes.js';
+
+export interface OperandDescriptor {
+  dataType: MLOperandDataType;
+  shape: number[];
+}
+
+export type OperandKind = 'input' | 'constant' | 'intermediate';
+
+export interface IrOperand {
+  id: number;
+  desc: OperandDescriptor;
+  kind: OperandKind;
+  /** Graph input name (kind 'input'). */
+  name?: string;
+  /** Index of the producing node (kind 'intermediate'). */
+  producer?: number;
+}
+
+/** Attribute values are JSON data; bigints (MLNumber options on 64-bit types) are kept as bigint. */
+export type AttrValue = number | bigint | string | boolean | null | AttrValue[] | { [key: string]: AttrValue };
+export type Attrs = Record<string, AttrValue>;
+
+export interface IrNode {
+  id: number;
+  op: string;
+  /** Operand ids, positional as the operator defines them; null for an absent optional operand. */
+  inputs: (number | null)[];
+  outputs: number[];
+  attrs: Attrs;
+  label: string;
+}
+
+export interface GraphIR {
+  operands: IrOperand[];
+  nodes: IrNode[];
+  /** Constant bytes by operand id. */
+  constants: Map<number, Uint8Array>;
+  inputs: { name: string; operand: number }[];
+  outputs: { name: string; operand: number }[];
+}
+
+export function emptyGraph(): GraphIR {
+  return { operands: [], nodes: [], constants: new Map(), inputs: [], outputs: [] };
+}
+
+/**
+ * The part of `ir` that the named outputs depend on, renumbered densely and in topological order
+ * (node order is already topological: a node can only use operands created before it).
+ */
+export function pruneToOutputs(ir: GraphIR, outputs: { name: string; operand: number }[]): GraphIR {
+  const neededOperands = new Set<number>();
+  const neededNodes = new Set<number>();
+  const stack = outputs.map((o) => o.operand);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (neededOperands.has(id)) continue;
+    neededOperands.add(id);
+    const producer = ir.operands[id]!.producer;
+    if (producer !== undefined && !neededNodes.has(producer)) {
+      neededNodes.add(producer);
+      const node = ir.nodes[producer]!;
+      for (const i of node.inputs) if (i !== null) stack.push(i);
+      for (const o of node.outputs) neededOperands.add(o);
+    }
+  }
+  const remap = new Map<number, number>();
+  const operands: IrOperand[] = [];
+  for (const op of ir.operands) {
+    if (!neededOperands.has(op.id)) continue;
+    remap.set(op.id, operands.length);
+    operands.push({ ...op, id: operands.length, desc: { ...op.desc, shape: [...op.desc.shape] } });
+  }
+  const nodes: IrNode[] = [];
+  const nodeRemap = new Map<number, number>();
+  for (const node of ir.nodes) {
+    if (!neededNodes.has(node.id)) continue;
+    nodeRemap.set(node.id, nodes.length);
+    nodes.push({
+      ...node,
+      id: nodes.length,
+      inputs: node.inputs.map((i) => (i === null ? null : remap.get(i)!)),
+      outputs: node.outputs.map((o) => remap.get(o)!),
+    });
+  }
+  for (const op of operands) if (op.producer !== undefined) op.producer = nodeRemap.get(op.producer)!;
+  const constants = new Map<number, Uint8Array>();
+  for (const [id, bytes] of ir.constants) if (remap.has(id)) constants.set(remap.get(id)!, bytes);
+  return {
+    operands,
+    nodes,
+    constants,
+    inputs: ir.inputs.filter((i) => remap.has(i.operand)).map((i) => ({ name: i.name, operand: remap.get(i.operand)! })),
+    outputs: outputs.map((o) => ({ name: o.name, operand: remap.get(o.operand)! })),
+  };
+}
+
+// ---- JSON form -------------------------------------------------------------------------------------------------
+
+export interface GraphIRJson {
+  format: 'tsnn-ir';
+  version: 1;
+  operands: IrOperand[];
+  nodes: IrNode[];
+  constants: Record<string, string>; // operand id → base64
+  inputs: { name: string; operand: number }[];
+  outputs: { name: string; operand: number }[];
+}
+
+function encodeAttr(v: AttrValue): unknown {
+  if (typeof v === 'bigint') return { $bigint: v.toString() };
+  if (Array.isArray(v)) return v.map(encodeAttr);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeAttr(x)]));
+  if (typeof v === 'number' && !Number.isFinite(v)) return { $number: String(v) };
+  return v;
+}
+
+function decodeAttr(v: unknown): AttrValue {
+  if (Array.isArray(v)) return v.map(decodeAttr);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$bigint === 'string') return BigInt(o.$bigint);
+    if (typeof o.$number === 'string') return Number(o.$number);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeAttr(x)]));
+  }
+  return v as AttrValue;
+}
+
+export function toJSON(ir: GraphIR): GraphIRJson {
+  const constants: Record<string, string> = {};
+  for (const [id, bytes] of ir.constants) constants[String(id)] = Buffer.from(bytes).toString('base64');
+  return {
+    format: 'tsnn-ir',
+    version: 1,
+    operands: ir.operands,
+    nodes: ir.nodes.map((n) => ({ ...n, attrs: encodeAttr(n.attrs) as Attrs })),
+    constants,
+    inputs: ir.inputs,
+    outputs: ir.outputs,
+  };
+}
+
+export function fromJSON(json: unknown): GraphIR {
+  const j = json as Partial<GraphIRJson>;
+  if (!j || j.format !== 'tsnn-ir' || j.version !== 1) throw new TypeError('not a tsnn-ir version 1 document');
+  const operands = j.operands ?? [];
+  operands.forEach((o, i) => {
+    if (o.id !== i || !isDataType(o.desc?.dataType) || !Array.isArray(o.desc.shape)) {
+      throw new TypeError(`tsnn-ir: operand ${i} is malformed`);
+    }
+  });
+  const constants = new Map<number, Uint8Array>();
+  for (const [id, b64] of Object.entries(j.constants ?? {})) constants.set(Number(id), new Uint8Array(Buffer.from(b64, 'base64')));
+  return {
+    operands,
+    nodes: (j.nodes ?? []).map((n) => ({ ...n, attrs: decodeAttr(n.attrs) as Attrs })),
+    constants,
+    inputs: j.inputs ?? [],
+    outputs: j.outputs ?? [],
+  };
+}

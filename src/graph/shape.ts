@@ -1,0 +1,50 @@
+// Shape arithmetic shared by the operators: broadcasting, element counts, dimension checks.
+
+/** Largest dimension and element count tsnn accepts (the spec's "valid dimension": within `long`). */
+export const MAX_DIMENSION = 2 ** 31 - 1;
+/** Largest rank tsnn accepts; reported in opSupportLimits. */
+export const MAX_RANK = 8;
+/** Largest tensor in bytes (onnxruntime's 2 GiB protobuf limit does not bind: constants go in external memory). */
+export const MAX_TENSOR_BYTE_LENGTH = 2 ** 32;
+
+export function elementCount(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function isValidDimension(d: unknown): d is number {
+  return typeof d === 'number' && Number.isInteger(d) && d > 0 && d <= MAX_DIMENSION;
+}
+
+/** Numpy-style bidirectional broadcasting; undefined when the shapes are incompatible. */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return undefined;
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Unidirectional broadcasting of `from` to `to` (from's dims must be 1 or equal). */
+export function isUnidirectionallyBroadcastable(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  for (let i = 0; i < from.length; i++) {
+    const f = from[from.length - 1 - i]!;
+    const t = to[to.length - 1 - i]!;
+    if (f !== t && f !== 1) return false;
+  }
+  return true;
+}
+
+export function shapeToString(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

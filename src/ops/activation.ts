@@ -1,0 +1,33 @@
+// Activations (spec §relu, §sigmoid, §tanh, §softmax).
+import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { MLOperand } from '../api/operand.js';
+import type { MLOperatorOptions } from '../api/types.js';
+import { defineUnary } from './elementwise.js';
+import { defineOp, limits } from './registry.js';
+
+declare module '../api/builder.js' {
+  interface MLGraphBuilder {
+    relu(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    sigmoid(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    tanh(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    softmax(input: MLOperand, axis: number, options?: MLOperatorOptions): MLOperand;
+  }
+}
+
+const FLOATS: MLOperandDataType[] = ['float32', 'float16'];
+
+defineUnary('relu', ['float32', 'float16', 'int64', 'int32', 'int8']);
+defineUnary('sigmoid', FLOATS);
+defineUnary('tanh', FLOATS);
+
+defineOp({
+  name: 'softmax',
+  optionsAt: 2,
+  limits: { input: limits(FLOATS, 1), output: limits(FLOATS, 1) },
+  create(c, [input, axisArg]) {
+    const x = c.operand(input, 'input');
+    const axis = c.uint(axisArg, 'axis');
+    if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
+    return { inputs: [x], attrs: { axis }, outputs: [c.output(x.dataType, x.shape)] };
+  },
+});

@@ -1,0 +1,139 @@
+// What an operator's `create` step works with: argument conversion the way WebIDL does it, operand resolution,
+// and the TypeError that names the operator and its label.
+import { DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
+import type { OperandDescriptor } from '../graph/ir.js';
+import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import type { MLNumber } from '../graph/cast.js';
+import type { MLTensorLimits } from './registry.js';
+
+export interface OperandRef {
+  readonly id: number;
+  readonly dataType: MLOperandDataType;
+  readonly shape: readonly number[];
+  readonly rank: number;
+}
+
+export type OperandResolver = (value: unknown) => OperandRef | undefined;
+
+/** Printable form of a caller-provided label: control characters dropped, length bounded. */
+export function sanitizeLabel(label: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = label.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+}
+
+export function opErrorPrefix(op: string, label: string): string {
+  return label ? `${op} [${sanitizeLabel(label)}]` : op;
+}
+
+export class OpContext {
+  constructor(
+    readonly op: string,
+    readonly label: string,
+    private readonly resolve: OperandResolver,
+    private readonly limits: Readonly<Record<string, MLTensorLimits>>,
+  ) {}
+
+  fail(message: string): never {
+    throw new TypeError(`${opErrorPrefix(this.op, this.label)}: ${message}`);
+  }
+
+  /** Resolves an MLOperand argument of this builder and checks it against the op's limits for `param`. */
+  operand(value: unknown, param: string): OperandRef {
+    const ref = this.resolve(value);
+    if (!ref) {
+      this.fail(value === undefined ? `argument '${param}' is required` : `argument '${param}' is not an MLOperand of this builder`);
+    }
+    const lim = this.limits[param];
+    if (lim) this.checkLimits(lim, ref.dataType, ref.rank, `'${param}'`);
+    return ref;
+  }
+
+  /** An optional operand member of the options dictionary. */
+  optionalOperand(value: unknown, param: string): OperandRef | null {
+    return value === undefined ? null : this.operand(value, param);
+  }
+
+  operandList(value: unknown, param: string): OperandRef[] {
+    if (!isIterable(value) || typeof value === 'string') this.fail(`argument '${param}' must be a sequence of MLOperand`);
+    return [...value].map((v, i) => this.operand(v, param === 'inputs' ? param : `${param}[${i}]`));
+  }
+
+  /** Checks an output descriptor against the op's limits and the dimension rules. */
+  output(dataType: MLOperandDataType, shape: readonly number[], param = 'output'): OperandDescriptor {
+    for (const d of shape) if (!isValidDimension(d)) this.fail(`output dimension ${d} of shape ${shapeToString(shape)} is not a valid dimension`);
+    const lim = this.limits[param];
+    if (lim) this.checkLimits(lim, dataType, shape.length, 'output');
+    return { dataType, shape: [...shape] };
+  }
+
+  private checkLimits(lim: MLTensorLimits, dataType: MLOperandDataType, rank: number, what: string): void {
+    if (!lim.dataTypes.includes(dataType)) {
+      this.fail(`${what} has data type ${dataType}, which is not one of the supported types (${lim.dataTypes.join(', ')})`);
+    }
+    const max = Math.min(lim.rankRange.max, MAX_RANK);
+    if (rank < lim.rankRange.min || rank > max) {
+      this.fail(`${what} has rank ${rank}, outside the supported range ${lim.rankRange.min} to ${max}`);
+    }
+  }
+
+  /** A dictionary argument: undefined/null are {}, anything but an object is a TypeError (WebIDL). */
+  options(value: unknown): Record<string, unknown> {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object') this.fail('options must be a dictionary');
+    return value as Record<string, unknown>;
+  }
+
+  /** `[EnforceRange] unsigned long`. */
+  uint(value: unknown, name: string): number {
+    const n = typeof value === 'bigint' ? NaN : Number(value);
+    if (value === undefined || typeof value === 'object' || !Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${String(value)})`);
+    const t = Math.trunc(n);
+    if (t < 0 || t > 0xffffffff) this.fail(`${name} ${String(value)} is out of the unsigned long range`);
+    return t;
+  }
+
+  optionalUint(value: unknown, name: string, fallback: number): number {
+    return value === undefined ? fallback : this.uint(value, name);
+  }
+
+  uintList(value: unknown, name: string): number[] {
+    if (!isIterable(value) || typeof value === 'string') this.fail(`${name} must be a sequence of unsigned long`);
+    return [...value].map((v, i) => this.uint(v, `${name}[${i}]`));
+  }
+
+  /** `double` (finite) with a default. */
+  double(value: unknown, name: string, fallback: number): number {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (typeof value === 'bigint' || !Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${String(value)})`);
+    return n;
+  }
+
+  /** `MLNumber` (bigint or unrestricted double). */
+  number(value: unknown, name: string): MLNumber {
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'number') return value;
+    if (value === undefined || typeof value === 'object') this.fail(`${name} must be a number or bigint`);
+    return Number(value);
+  }
+
+  bool(value: unknown, fallback: boolean): boolean {
+    return value === undefined ? fallback : Boolean(value);
+  }
+
+  enumValue<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) this.fail(`${name} '${String(value)}' is not one of ${allowed.join(', ')}`);
+    return value as T;
+  }
+
+  dataType(value: unknown, name: string): MLOperandDataType {
+    if (!isDataType(value)) this.fail(`${name} '${String(value)}' is not an MLOperandDataType (${DATA_TYPES.join(', ')})`);
+    return value;
+  }
+}
+
+function isIterable(v: unknown): v is Iterable<unknown> {
+  return v !== null && typeof v === 'object' && Symbol.iterator in v;
+}

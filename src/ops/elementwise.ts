@@ -1,0 +1,63 @@
+// Element-wise binary and unary operators (spec §"Element-wise binary operations", §"Element-wise unary operations").
+import { DATA_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { broadcastShapes, shapeToString } from '../graph/shape.js';
+import type { MLOperand } from '../api/operand.js';
+import type { MLOperatorOptions } from '../api/types.js';
+import { defineOp, limits } from './registry.js';
+
+declare module '../api/builder.js' {
+  interface MLGraphBuilder {
+    add(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    sub(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    mul(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    div(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    max(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    min(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    pow(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    abs(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    neg(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    exp(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    log(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    sqrt(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    identity(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+  }
+}
+
+/** a ⊕ b with bidirectional broadcasting; the output has a's type. */
+export function defineBinary(name: string, types: readonly MLOperandDataType[] = DATA_TYPES): void {
+  defineOp({
+    name,
+    optionsAt: 2,
+    limits: { a: limits(types), b: limits(types), output: limits(types) },
+    create(c, [a, b]) {
+      const A = c.operand(a, 'a');
+      const B = c.operand(b, 'b');
+      if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
+      const shape = broadcastShapes(A.shape, B.shape);
+      if (!shape) return c.fail(`shapes ${shapeToString(A.shape)} and ${shapeToString(B.shape)} are not broadcastable`);
+      return { inputs: [A, B], outputs: [c.output(A.dataType, shape)] };
+    },
+  });
+}
+
+/** f(input) element-wise; the output copies the input's descriptor. */
+export function defineUnary(name: string, types: readonly MLOperandDataType[]): void {
+  defineOp({
+    name,
+    optionsAt: 1,
+    limits: { input: limits(types), output: limits(types) },
+    create(c, [input]) {
+      const x = c.operand(input, 'input');
+      return { inputs: [x], outputs: [c.output(x.dataType, x.shape)] };
+    },
+  });
+}
+
+const FLOATS: MLOperandDataType[] = ['float32', 'float16'];
+const SIGNED: MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64', 'int8'];
+
+for (const name of ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow']) defineBinary(name);
+defineUnary('abs', SIGNED);
+defineUnary('neg', SIGNED);
+for (const name of ['exp', 'log', 'sqrt']) defineUnary(name, FLOATS);
+defineUnary('identity', DATA_TYPES);

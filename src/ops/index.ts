@@ -1,0 +1,7 @@
+// Loads every operator family so that each registers its ops.
+import './elementwise.js';
+import './activation.js';
+import './matmul.js';
+import './movement.js';
+
+export { allOps, getOp } from './registry.js';
