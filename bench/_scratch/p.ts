@@ -1,0 +1,16 @@
+import ort from 'onnxruntime-node';
+import { ml, MLGraphBuilder } from '../../src/index.js';
+import { graphInternals } from '../../src/api/graph.js';
+import { lowerToOnnx } from '../../src/backends/onnxruntime/lower.js';
+import { encodeModel } from '../../src/backends/onnxruntime/onnx-proto.js';
+const ctx = await ml.createContext();
+const b = new MLGraphBuilder(ctx);
+const d = { dataType: 'float32', shape: [4] } as const;
+const x = b.input('x', d);
+const g = await b.build({ y: (b as any).relu(x) });
+const { model } = lowerToOnnx(graphInternals(g)!.ir);
+const s = await ort.InferenceSession.create(encodeModel(model), { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+const out = new ort.Tensor('float32', new Float32Array(4), [4]);
+const r = await s.run({ x: new ort.Tensor('float32', new Float32Array([1, -2, 3, -4]), [4]) }, { y: out });
+console.log(r.y === out, r.y.data === out.data, (r.y.data as any).buffer === (out.data as any).buffer, out.data, r.y.data);
+console.log(ort.env.versions);
