@@ -20,3 +20,22 @@ export function installGlobals(): void {
   }
   if (nav.ml !== ml) Object.defineProperty(nav, 'ml', { value: ml, writable: false, configurable: true, enumerable: true });
 }
+
+declare global {
+  // Browser-style globals installed by installGlobals().
+  // eslint-disable-next-line no-var
+  var MLGraphBuilder: typeof import('./builder.js').MLGraphBuilder;
+  // eslint-disable-next-line no-var
+  var MLContext: typeof import('./context.js').MLContext;
+  // eslint-disable-next-line no-var
+  var MLGraph: typeof import('./graph.js').MLGraph;
+  // eslint-disable-next-line no-var
+  var MLOperand: typeof import('./operand.js').MLOperand;
+  // eslint-disable-next-line no-var
+  var MLTensor: typeof import('./tensor.js').MLTensor;
+  interface Navigator {
+    readonly ml: import('./ml.js').ML;
+  }
+  // eslint-disable-next-line no-var
+  var navigator: Navigator;
+}

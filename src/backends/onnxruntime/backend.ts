@@ -50,14 +50,14 @@ class OrtGraph implements CompiledGraph {
 
 class OrtBackend implements Backend {
   readonly name = 'onnxruntime';
-  constructor(readonly provider: ExecutionProvider) {}
+  constructor(readonly provider: ExecutionProvider, private readonly note = '') {}
 
   get accelerated(): boolean {
     return this.provider !== 'cpu';
   }
 
   get description(): string {
-    return `onnxruntime-node ${ortVersion} (${this.provider})`;
+    return `onnxruntime-node ${ortVersion} (${this.provider}${this.note ? `; ${this.note}` : ''})`;
   }
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
@@ -77,10 +77,34 @@ export function bundledProviders(): string[] {
   return ort.listSupportedBackends?.().filter((b) => b.bundled).map((b) => b.name) ?? ['cpu'];
 }
 
+let webgpuProbe: Promise<string | undefined> | undefined;
+
+/** Whether the WebGPU provider finds an adapter: undefined when it works, else the reason. Probed once. */
+function probeWebGpu(): Promise<string | undefined> {
+  webgpuProbe ??= (async () => {
+    if (!bundledProviders().includes('webgpu')) return 'this onnxruntime-node build has no WebGPU provider';
+    const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } } });
+    const model = encodeModel({
+      irVersion: 10, opsetImport: [{ domain: '', version: 21 }], producerName: 'tsnn', producerVersion: '0',
+      graph: { name: 'probe', node: [{ input: ['x'], output: ['y'], name: 'n', opType: 'Relu', attribute: [] }], initializer: [], input: [vi('x')], output: [vi('y')] },
+    });
+    try {
+      const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], logSeverityLevel: 4 });
+      await session.release();
+      return undefined;
+    } catch (err) {
+      return (err as Error).message.split('\n')[0]!.replace(/^.*was false\. /, '');
+    }
+  })();
+  return webgpuProbe;
+}
+
 export const onnxruntimeFactory: BackendFactory = {
   name: 'onnxruntime',
   async create(options: BackendOptions): Promise<Backend> {
-    if (options.accelerated && bundledProviders().includes('webgpu')) return new OrtBackend('webgpu');
-    return new OrtBackend('cpu');
+    if (!options.accelerated) return new OrtBackend('cpu');
+    const problem = await probeWebGpu();
+    // No usable GPU: serve the context on the CPU and say so (context.accelerated is false).
+    return problem ? new OrtBackend('cpu', `webgpu unavailable: ${problem}`) : new OrtBackend('webgpu');
   },
 };
