@@ -1,5 +1,5 @@
 // Element-wise binary and unary operators → ONNX.
-import type { MLOperandDataType } from '../../../graph/dtypes.js';
+import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { defineLowering, type LoweringNode, type Emitter } from '../emitter.js';
 
@@ -16,18 +16,25 @@ for (const [op, onnxOp] of [['add', 'Add'], ['sub', 'Sub'], ['mul', 'Mul'], ['ma
 
 defineLowering('div', (n, e) => {
   const t = n.outputTypes[0]!;
-  if (t === 'float32' || t === 'float16') {
-    e.node('Div', n.inputs, n.outputs);
+  const [a, b] = n.inputs as [string, string];
+  if (DTYPES[t].kind === 'float') {
+    e.node('Div', [a, b], n.outputs);
     return;
   }
-  // Integer division by zero traps in native code; divide by 1 there and give 0 (the spec leaves it undefined).
-  const [a, b] = n.inputs as [string, string];
-  const zero = e.initializer(t, [], encodeScalar(t, 0));
-  const one = e.initializer(t, [], encodeScalar(t, 1));
-  const isZero = e.op('Equal', [b, zero]);
-  const safeB = e.op('Where', [isZero, one, b]);
-  const q = e.op('Div', [a, safeB]);
-  e.op('Where', [isZero, zero, q], {}, n.outputs[0]);
+  // Native integer division traps (SIGFPE) on a zero divisor and on MIN / -1, killing the process. The spec
+  // leaves both undefined; here x / 0 gives x, and MIN / -1 wraps to MIN, with no branches in the graph:
+  // zero divisors become 1, and -1 divisors become 1 with the quotient negated afterwards.
+  const c = (v: number) => e.initializer(t, [], encodeScalar(t, v));
+  const asType = (cond: string) => e.cast(cond, t);
+  let divisor = e.op('Add', [b, asType(e.op('Equal', [b, c(0)]))]);
+  if (!DTYPES[t].signed) {
+    e.node('Div', [a, divisor], n.outputs);
+    return;
+  }
+  const twiceMinusOne = e.op('Mul', [asType(e.op('Equal', [divisor, c(-1)])), c(2)]);
+  divisor = e.op('Add', [divisor, twiceMinusOne]);
+  const quotient = e.op('Div', [a, divisor]);
+  e.node('Mul', [quotient, e.op('Sub', [c(1), twiceMinusOne])], n.outputs);
 });
 
 defineLowering('pow', (n, e) => {

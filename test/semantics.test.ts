@@ -1,0 +1,41 @@
+// Semantics the lowering must get right beyond what the conformance cases reach.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ml, MLGraphBuilder, type MLOperandDataType } from '../src/index.js';
+import { DTYPES } from '../src/graph/dtypes.js';
+
+test('integer div truncates toward zero and never traps: x / 0 gives x, MIN / -1 wraps to MIN', async () => {
+  const ctx = await ml.createContext();
+  const cases: [MLOperandDataType, number[], number[], number[]][] = [
+    ['int32', [7, -7, 7, -7, 5, -(2 ** 31)], [2, 2, -2, -2, 0, -1], [3, -3, -3, 3, 5, -(2 ** 31)]],
+    ['int8', [7, -7, -128, 100], [2, 2, -1, 0], [3, -3, -128, 100]],
+    ['int64', [7, -7, 9, 0], [2, -1, 0, 3], [3, 7, 9, 0]],
+    ['uint8', [255, 7, 9], [2, 0, 3], [127, 7, 3]],
+    ['uint32', [4294967295, 10], [1, 0], [4294967295, 10]],
+    ['uint64', [10, 11], [0, 2], [10, 5]],
+  ];
+  for (const [t, a, b, expected] of cases) {
+    const builder = new MLGraphBuilder(ctx);
+    const shape = [a.length];
+    const y = builder.div(builder.input('a', { dataType: t, shape }), builder.input('b', { dataType: t, shape }));
+    const graph = await builder.build({ y });
+    const d = DTYPES[t];
+    const arr = (v: number[]) => (d.big ? new d.array(v.length).map((_, i) => BigInt(v[i]!) as never) : new d.array(v.length).map((_, i) => v[i]! as never));
+    const out = (await ctx.compute(graph, { a: arr(a), b: arr(b) })).y!;
+    assert.deepEqual([...(out.data as ArrayLike<number | bigint>)].map(Number), expected, `${t}`);
+  }
+  const min64 = new MLGraphBuilder(ctx);
+  const q = min64.div(min64.input('a', { dataType: 'int64', shape: [1] }), min64.input('b', { dataType: 'int64', shape: [1] }));
+  const g = await min64.build({ q });
+  const r = await ctx.compute(g, { a: new BigInt64Array([-(2n ** 63n)]), b: new BigInt64Array([-1n]) });
+  assert.equal((r.q!.data as BigInt64Array)[0], -(2n ** 63n));
+});
+
+test('float div by zero gives ±Infinity and NaN, as IEEE says', async () => {
+  const ctx = await ml.createContext();
+  const b = new MLGraphBuilder(ctx);
+  const y = b.div(b.input('a', { dataType: 'float32', shape: [3] }), b.input('b', { dataType: 'float32', shape: [3] }));
+  const g = await b.build({ y });
+  const r = await ctx.compute(g, { a: new Float32Array([1, -1, 0]), b: new Float32Array([0, 0, 0]) });
+  assert.deepEqual([...(r.y!.data as Float32Array)], [Infinity, -Infinity, NaN]);
+});
