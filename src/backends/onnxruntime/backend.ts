@@ -22,6 +22,9 @@ function ortTensor(t: HostTensor): ort.Tensor {
 }
 
 class OrtGraph implements CompiledGraph {
+  /** Whether onnxruntime was seen writing results straight into the pre-allocated outputs (undefined: not yet run). */
+  private writesInPlace: boolean | undefined;
+
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly outputNames: Map<string, string>,
@@ -32,15 +35,23 @@ class OrtGraph implements CompiledGraph {
     for (const [name, t] of Object.entries(inputs)) feeds[name] = ortTensor(t);
     const fetches: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(outputs)) fetches[this.outputNames.get(name) ?? name] = ortTensor(t);
+    // onnxruntime-node fills pre-allocated fetches but hands back new Tensor objects. On the first run, the
+    // outputs are poisoned and compared afterwards to learn whether the fetched memory received the results;
+    // if it did not, results are copied from the returned tensors on every run.
+    if (this.writesInPlace === undefined) for (const t of Object.values(outputs)) t.data.fill(0xa5);
     const results = await this.session.run(feeds, fetches);
-    // onnxruntime writes into the pre-allocated fetches; copy only if it handed back other memory.
+    if (this.writesInPlace) return;
+    let inPlace = true;
     for (const [name, t] of Object.entries(outputs)) {
-      const r = results[this.outputNames.get(name) ?? name];
-      if (r && r !== fetches[this.outputNames.get(name) ?? name]) {
-        const src = r.data as ArrayBufferView;
-        t.data.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+      const r = results[this.outputNames.get(name) ?? name]!;
+      const src = r.data as ArrayBufferView;
+      const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+      if (!Buffer.from(bytes).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))) {
+        inPlace = false;
+        t.data.set(bytes);
       }
     }
+    this.writesInPlace = inPlace;
   }
 
   async release(): Promise<void> {
