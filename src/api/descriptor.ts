@@ -16,13 +16,14 @@ export function checkDescriptor(value: unknown, what: string): OperandDescriptor
   if (!Array.isArray(shape) && !(shape && typeof shape === 'object' && Symbol.iterator in shape)) {
     throw new TypeError(`${what}: shape must be a sequence of dimensions`);
   }
-  const dims = [...(shape as Iterable<unknown>)];
-  if (dims.length > MAX_RANK) throw new TypeError(`${what}: rank ${dims.length} exceeds the supported maximum ${MAX_RANK}`);
-  for (const d of dims) {
+  const raw = [...(shape as Iterable<unknown>)];
+  if (raw.length > MAX_RANK) throw new TypeError(`${what}: rank ${raw.length} exceeds the supported maximum ${MAX_RANK}`);
+  const dims = raw.map((d) => enforceRangeUint(d));
+  dims.forEach((d, i) => {
     if (!isValidDimension(d)) {
-      throw new TypeError(`${what}: shape [${dims.map(String).join(', ')}] has an invalid dimension ${String(d)} (must be an integer from 1 to ${MAX_DIMENSION})`);
+      throw new TypeError(`${what}: shape [${raw.map(String).join(', ')}] has an invalid dimension ${String(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION})`);
     }
-  }
+  });
   const numeric = dims as number[];
   const count = elementCount(numeric);
   if (count > MAX_DIMENSION) throw new TypeError(`${what}: shape ${shapeToString(numeric)} has ${count} elements, more than ${MAX_DIMENSION}`);
@@ -30,6 +31,13 @@ export function checkDescriptor(value: unknown, what: string): OperandDescriptor
     throw new TypeError(`${what}: shape ${shapeToString(numeric)} of ${dataType} exceeds the maximum tensor byte length ${MAX_TENSOR_BYTE_LENGTH}`);
   }
   return { dataType, shape: numeric };
+}
+
+/** WebIDL `[EnforceRange] unsigned long`: non-finite or out-of-range values fail (NaN here), fractions truncate. */
+function enforceRangeUint(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return NaN;
+  const t = Math.trunc(v);
+  return t < 0 || t > 0xffffffff ? NaN : t;
 }
 
 export function byteLength(desc: OperandDescriptor): number {
