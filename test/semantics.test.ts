@@ -39,3 +39,20 @@ test('float div by zero gives ±Infinity and NaN, as IEEE says', async () => {
   const r = await ctx.compute(g, { a: new Float32Array([1, -1, 0]), b: new Float32Array([0, 0, 0]) });
   assert.deepEqual([...(r.y!.data as Float32Array)], [Infinity, -Infinity, NaN]);
 });
+
+test('graph.destroy() right after dispatch lets the queued dispatch finish first', async () => {
+  const ctx = await ml.createContext();
+  const b = new MLGraphBuilder(ctx);
+  const x = b.input('x', { dataType: 'float32', shape: [64] });
+  let y = x;
+  for (let i = 0; i < 40; i++) y = b.exp(b.neg(y)); // iterates x ← e^-x towards the omega constant
+  const graph = await b.build({ y });
+  const tx = await ctx.createTensor({ dataType: 'float32', shape: [64], writable: true });
+  const ty = await ctx.createTensor({ dataType: 'float32', shape: [64], readable: true });
+  ctx.writeTensor(tx, new Float32Array(64).fill(0.5));
+  ctx.dispatch(graph, { x: tx }, { y: ty });
+  graph.destroy();
+  const out = new Float32Array(await ctx.readTensor(ty));
+  assert.ok(Math.abs(out[0]! - 0.567143) < 1e-4, `got ${out[0]}`);
+  assert.throws(() => ctx.dispatch(graph, { x: tx }, { y: ty }), { name: 'InvalidStateError' });
+});

@@ -146,6 +146,7 @@ export class MLGraphBuilder {
       outputDescriptors: descriptors(ir.outputs),
       ir,
       compiled,
+      releaseAfterQueuedWork: () => void ctx.enqueue(() => compiled.release()).catch(() => undefined),
       destroyed: false,
     });
     ctx.registerGraph(graph);

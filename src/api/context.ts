@@ -27,6 +27,8 @@ export interface ContextInternals {
   readonly backend: Backend;
   isLost(): boolean;
   registerGraph(graph: MLGraph): void;
+  /** Runs `step` on the context's timeline, after everything issued before it. */
+  enqueue<T>(step: () => Promise<T> | T): Promise<T>;
 }
 
 const internals = new WeakMap<MLContext, ContextInternals>();
@@ -62,6 +64,7 @@ export class MLContext {
       backend: this.#backend,
       isLost: () => this.#isLost,
       registerGraph: (g) => this.#graphs.add(g),
+      enqueue: (step) => this.#enqueueAlways(step),
     });
   }
 
@@ -88,6 +91,13 @@ export class MLContext {
       if (this.#isLost) throw invalidState('the context is lost');
       return step();
     });
+    this.#timeline = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /** Like #enqueue, but also runs once the context is lost (for releasing resources). */
+  #enqueueAlways<T>(step: () => Promise<T> | T): Promise<T> {
+    const run = this.#timeline.then(step);
     this.#timeline = run.then(() => undefined, () => undefined);
     return run;
   }

@@ -9,6 +9,8 @@ export interface GraphInternals {
   /** The platform-independent graph it was compiled from (pruned to its outputs). */
   readonly ir: GraphIR;
   readonly compiled: CompiledGraph;
+  /** Frees the compiled graph after the work already queued on the context's timeline. */
+  readonly releaseAfterQueuedWork: () => void;
   destroyed: boolean;
 }
 
@@ -32,7 +34,7 @@ export class MLGraph {
   destroy(): void {
     if (this.#state.destroyed) return;
     this.#state.destroyed = true;
-    void this.#state.compiled.release().catch(() => undefined);
+    this.#state.releaseAfterQueuedWork();
   }
 
   /** Non-standard: the graph's input descriptors by name. */
