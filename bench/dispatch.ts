@@ -1,7 +1,7 @@
 // Dispatch overhead: what a tsnn step (writeTensor + dispatch + readTensor) costs over running the very same ONNX
 // model with onnxruntime-node directly (new ort.Tensor + session.run + copying the output out).
 //
-// Usage: node --import tsx bench/dispatch.ts [--json] [--reps N] [--rep-ms MS] [--warmup N]
+// Usage: node --import tsx bench/dispatch.ts [--json] [--shared-session] [--reps N] [--rep-ms MS] [--warmup N]
 //   (npm run bench:dispatch -- --json)
 //
 // For each case the graph is built through the public WebNN API; the ONNX model tsnn compiled is re-derived from the
@@ -9,7 +9,14 @@
 // ort.InferenceSession with the options the backend uses. Both sides then run the same bytes of model on the same
 // input, one step at a time (each step awaited before the next), in repetitions of N steps that alternate between
 // tsnn and raw (and which of them goes first) to spread drift evenly. Reported: the median over repetitions of the
-// per-step time, for each side, and their ratio.
+// per-step time, for each side, their ratio, and a 95% bootstrap interval of that ratio (resampling the repetition
+// pairs).
+//
+// --shared-session runs the raw side on the very InferenceSession tsnn compiled instead of a second one. On a machine
+// with few cores the two sessions' intra-op thread pools disturb each other when the benchmark switches between
+// them (a rep that follows the other side's rep runs slower), which adds noise, not bias, to the default figures;
+// sharing the session removes that noise.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLOperand, type MLTensor } from '../src/index.js';
@@ -21,13 +28,14 @@ import { encodeModel } from '../src/backends/onnxruntime/onnx-proto.js';
 
 interface Options {
   json: boolean;
+  sharedSession: boolean;
   reps: number;
   repMs: number;
   warmup: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { json: false, reps: 7, repMs: 300, warmup: 20 };
+  const opts: Options = { json: false, sharedSession: false, reps: 21, repMs: 150, warmup: 20 };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number (got ${String(v)})`);
@@ -36,11 +44,12 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') opts.json = true;
+    else if (a === '--shared-session') opts.sharedSession = true;
     else if (a === '--reps') opts.reps = Math.round(num(a, argv[++i]));
     else if (a === '--rep-ms') opts.repMs = num(a, argv[++i]);
     else if (a === '--warmup') opts.warmup = Math.round(num(a, argv[++i]));
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node --import tsx bench/dispatch.ts [--json] [--reps N (7)] [--rep-ms MS (300)] [--warmup N (20)]');
+      console.log('usage: node --import tsx bench/dispatch.ts [--json] [--shared-session] [--reps N (21)] [--rep-ms MS (150)] [--warmup N (20)]');
       process.exit(0);
     } else throw new Error(`unknown argument '${a}' (try --help)`);
   }
@@ -99,6 +108,13 @@ const cases: CaseSpec[] = [
   },
 ];
 
+/** The options OrtBackend.compile (src/backends/onnxruntime/backend.ts) creates a CPU session with; keep in step. */
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  executionProviders: ['cpu'],
+  graphOptimizationLevel: 'all',
+  logSeverityLevel: 3,
+};
+
 // ---- the two runners --------------------------------------------------------------------------------------------
 
 type Step = () => Promise<Float32Array>;
@@ -110,9 +126,10 @@ interface Prepared {
   onnxNodes: string[];
   tsnn: Step;
   raw: Step;
+  releaseRaw(): Promise<void>;
 }
 
-async function prepare(ctx: MLContext, spec: CaseSpec): Promise<Prepared> {
+async function prepare(ctx: MLContext, spec: CaseSpec, opts: Options): Promise<Prepared> {
   const builder = new MLGraphBuilder(ctx);
   const graph = await builder.build({ y: spec.define(builder) });
 
@@ -132,7 +149,15 @@ async function prepare(ctx: MLContext, spec: CaseSpec): Promise<Prepared> {
   const ir = graphInternals(graph)!.ir;
   const { model, outputNames } = lowerToOnnx(ir);
   const bytes = encodeModel(model);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const own = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+  let session = own;
+  if (opts.sharedSession) {
+    // The session tsnn's backend created for this graph (a private field of its compiled graph).
+    const compiled = graphInternals(graph)!.compiled as unknown as { session?: ort.InferenceSession };
+    if (typeof compiled.session?.run !== 'function') throw new Error('--shared-session: cannot find the graph\'s InferenceSession');
+    session = compiled.session;
+    await own.release();
+  }
   const outName = outputNames.get('y') ?? 'y';
   const feedNames = Object.keys(spec.inputs);
   const raw: Step = async () => {
@@ -144,7 +169,12 @@ async function prepare(ctx: MLContext, spec: CaseSpec): Promise<Prepared> {
     return out;
   };
 
-  return { spec, graph, onnxBytes: bytes.byteLength, onnxNodes: model.graph.node.map((n) => n.opType), tsnn, raw };
+  return {
+    spec, graph, onnxBytes: bytes.byteLength, onnxNodes: model.graph.node.map((n) => n.opType), tsnn, raw,
+    releaseRaw: async () => {
+      if (session === own) await session.release();
+    },
+  };
 }
 
 // ---- timing -----------------------------------------------------------------------------------------------------
@@ -163,6 +193,28 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** 95% interval of median(a)/median(b) by bootstrap over the paired repetitions (deterministic seed). */
+function ratioInterval(a: number[], b: number[], resamples = 2000): [number, number] {
+  let seed = 12345;
+  const rand = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const ratios: number[] = [];
+  const ra = new Array<number>(a.length);
+  const rb = new Array<number>(b.length);
+  for (let k = 0; k < resamples; k++) {
+    for (let i = 0; i < a.length; i++) {
+      const j = Math.floor(rand() * a.length);
+      ra[i] = a[j]!;
+      rb[i] = b[j]!;
+    }
+    ratios.push(median(ra) / median(rb));
+  }
+  ratios.sort((x, y) => x - y);
+  return [ratios[Math.floor(0.025 * resamples)]!, ratios[Math.ceil(0.975 * resamples) - 1]!];
+}
+
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let d = 0;
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
@@ -178,10 +230,14 @@ interface CaseResult {
   tsnnMedianUs: number;
   rawMedianUs: number;
   ratio: number;
+  /** 95% bootstrap interval of the ratio. */
+  ratioCI95: [number, number];
   overheadUs: number;
   tsnnRepsUs: number[];
   rawRepsUs: number[];
   maxAbsDiff: number;
+  /** Average number of cores kept busy by other processes while this case was measured (Linux only). */
+  otherLoadCores?: number;
 }
 
 async function measure(p: Prepared, opts: Options): Promise<CaseResult> {
@@ -189,13 +245,20 @@ async function measure(p: Prepared, opts: Options): Promise<CaseResult> {
   const diff = maxAbsDiff(await p.tsnn(), await p.raw());
   if (!(diff <= 1e-5)) throw new Error(`${p.spec.name}: tsnn and raw onnxruntime disagree (max |Δ| = ${diff})`);
 
-  for (let i = 0; i < opts.warmup; i++) {
-    await p.tsnn();
-    await p.raw();
+  // Warm-up: a block of each side, at least opts.warmup steps and ~150 ms long.
+  for (const step of [p.tsnn, p.raw]) {
+    const until = performance.now() + 150;
+    for (let i = 0; i < opts.warmup || performance.now() < until; i++) await step();
   }
-  // Iterations per repetition: enough for ~repMs on the raw side.
-  const probe = Math.min(await timeSteps(p.raw, 5), await timeSteps(p.raw, 5));
-  const iterations = Math.max(5, Math.round((opts.repMs * 1e3) / probe));
+  // Iterations per repetition: enough for ~repMs on the raw side (its step time taken over ~50 ms).
+  let probeSteps = 0;
+  const probeStart = performance.now();
+  while (performance.now() - probeStart < 50) {
+    await p.raw();
+    probeSteps++;
+  }
+  const probeUs = ((performance.now() - probeStart) * 1e3) / probeSteps;
+  const iterations = Math.max(5, Math.round((opts.repMs * 1e3) / probeUs));
 
   const tsnnReps: number[] = [];
   const rawReps: number[] = [];
@@ -219,10 +282,39 @@ async function measure(p: Prepared, opts: Options): Promise<CaseResult> {
     tsnnMedianUs,
     rawMedianUs,
     ratio: tsnnMedianUs / rawMedianUs,
+    ratioCI95: ratioInterval(tsnnReps, rawReps),
     overheadUs: tsnnMedianUs - rawMedianUs,
     tsnnRepsUs: tsnnReps,
     rawRepsUs: rawReps,
     maxAbsDiff: diff,
+  };
+}
+
+// ---- other load on the machine --------------------------------------------------------------------------------
+
+/** CPU busy time of the whole machine (all cores), in µs; undefined off Linux. */
+function machineBusyUs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    const busy = fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!;
+    return (busy * 1e6) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts watching; the returned function gives the average number of cores other processes kept busy meanwhile. */
+function watchOtherLoad(): () => number | undefined {
+  const busy0 = machineBusyUs();
+  const own0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  return () => {
+    const busy1 = machineBusyUs();
+    if (busy0 === undefined || busy1 === undefined) return undefined;
+    const own = process.cpuUsage(own0);
+    const wallUs = Number(process.hrtime.bigint() - t0) / 1e3;
+    return Math.max(0, (busy1 - busy0 - own.user - own.system) / wallUs);
   };
 }
 
@@ -242,22 +334,28 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: CaseResult[] = [];
   for (const spec of cases) {
-    const p = await prepare(ctx, spec);
-    results.push(await measure(p, opts));
+    const p = await prepare(ctx, spec, opts);
+    const otherLoad = watchOtherLoad();
+    const result = await measure(p, opts);
+    result.otherLoadCores = otherLoad();
+    results.push(result);
     p.graph.destroy();
+    await p.releaseRaw();
   }
   const seconds = (Date.now() - started) / 1e3;
+  const backend = ctx.backend;
   ctx.destroy();
 
   const fmt = (x: number, d = 1): string => x.toFixed(d);
   console.log(`tsnn dispatch overhead vs raw onnxruntime-node (same ONNX model, same session options)`);
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; node ${machine.node}; onnxruntime-node ${machine.onnxruntime}; context: ${ctx.backend}`);
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; node ${machine.node}; onnxruntime-node ${machine.onnxruntime}; context: ${backend}`);
   console.log(`per step: tsnn = writeTensor(inputs) + dispatch + await readTensor(y); raw = new ort.Tensor(inputs) + await session.run + copy of y`);
-  console.log(`median of ${opts.reps} alternating repetitions after ${opts.warmup} warm-up steps\n`);
+  console.log(`raw session: ${opts.sharedSession ? 'the one tsnn compiled (--shared-session)' : 'its own, from the same ONNX bytes'}`);
+  console.log(`median of ${opts.reps} alternating repetitions after ≥${opts.warmup} warm-up steps (≥150 ms) of each side\n`);
   const rows = [
-    ['case', 'ONNX nodes', 'steps/rep', 'tsnn µs/step', 'raw ORT µs/step', 'overhead µs', 'tsnn/raw'],
+    ['case', 'ONNX nodes', 'steps/rep', 'tsnn µs/step', 'raw ORT µs/step', 'overhead µs', 'tsnn/raw', '95% CI'],
     ...results.map((r) => [r.case, String(r.onnxNodes), String(r.iterationsPerRep), fmt(r.tsnnMedianUs), fmt(r.rawMedianUs),
-      fmt(r.overheadUs), fmt(r.ratio, 3)]),
+      fmt(r.overheadUs), fmt(r.ratio, 3), `${fmt(r.ratioCI95[0], 3)}–${fmt(r.ratioCI95[1], 3)}`]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const [i, row] of rows.entries()) {
@@ -265,8 +363,12 @@ async function main(): Promise<void> {
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   console.log(`\n(${fmt(seconds)} s of measurement)`);
+  const loaded = results.filter((r) => r.otherLoadCores !== undefined && r.otherLoadCores > 0.1);
+  for (const r of loaded) {
+    console.log(`warning: other processes kept ${r.otherLoadCores!.toFixed(2)} of ${machine.cores} cores busy while '${r.case}' ran; its figures are disturbed, rerun on an idle machine`);
+  }
   if (opts.json) {
-    console.log(JSON.stringify({ date: new Date().toISOString(), machine, options: opts, results }, null, 2));
+    console.log(JSON.stringify({ date: new Date().toISOString(), machine, backend, options: opts, results }, null, 2));
   }
   if (Number.isNaN(sink)) console.log('');
 }
