@@ -22,6 +22,7 @@ import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLOperand, type MLTensor } from '../src/index.js';
 import { graphInternals } from '../src/api/graph.js';
 import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
+import { sessionOptions } from '../src/backends/onnxruntime/backend.js';
 import { encodeModel } from '../src/backends/onnxruntime/onnx-proto.js';
 
 // ---- options ----------------------------------------------------------------------------------------------------
@@ -109,11 +110,7 @@ const cases: CaseSpec[] = [
 ];
 
 /** The options OrtBackend.compile (src/backends/onnxruntime/backend.ts) creates a CPU session with; keep in step. */
-const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
-  executionProviders: ['cpu'],
-  graphOptimizationLevel: 'all',
-  logSeverityLevel: 3,
-};
+const SESSION_OPTIONS = sessionOptions('cpu');
 
 // ---- the two runners --------------------------------------------------------------------------------------------
 

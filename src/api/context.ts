@@ -51,6 +51,8 @@ export class MLContext {
   #isLost = false;
   /** Tail of the context's timeline: every write, read and dispatch runs after the ones issued before it. */
   #timeline: Promise<void> = Promise.resolve();
+  /** Steps queued on the timeline and not yet settled; 0 means a step issued now would run next. */
+  #pending = 0;
   readonly #graphs = new Set<MLGraph>();
   readonly #tensors = new Set<MLTensor>();
 
@@ -87,18 +89,17 @@ export class MLContext {
   }
 
   #enqueue<T>(step: () => Promise<T> | T): Promise<T> {
-    const run = this.#timeline.then(() => {
+    return this.#enqueueAlways(() => {
       if (this.#isLost) throw invalidState('the context is lost');
       return step();
     });
-    this.#timeline = run.then(() => undefined, () => undefined);
-    return run;
   }
 
   /** Like #enqueue, but also runs once the context is lost (for releasing resources). */
   #enqueueAlways<T>(step: () => Promise<T> | T): Promise<T> {
+    this.#pending++;
     const run = this.#timeline.then(step);
-    this.#timeline = run.then(() => undefined, () => undefined);
+    this.#timeline = run.then(() => void this.#pending--, () => void this.#pending--);
     return run;
   }
 
@@ -149,6 +150,13 @@ export class MLContext {
     if (!t.writable) throw new TypeError('writeTensor: the tensor was not created writable');
     const why = bufferMismatch(inputData, t.desc.dataType, t.data.byteLength);
     if (why) throw new TypeError(`writeTensor: ${why} (tensor ${describe(t.desc)})`);
+    if (this.#pending === 0) {
+      // Nothing queued that could read or write this tensor first: copying now is the same as copying at
+      // the write's turn on the timeline, and saves a staging buffer.
+      t.data.set(byteView(inputData));
+      t.error = undefined;
+      return;
+    }
     const bytes = copyBytes(inputData); // the caller may reuse its buffer as soon as we return
     void this.#enqueue(() => {
       if (t.destroyed) return;

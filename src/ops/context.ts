@@ -56,7 +56,7 @@ export class OpContext {
 
   operandList(value: unknown, param: string): OperandRef[] {
     if (!isIterable(value) || typeof value === 'string') this.fail(`argument '${param}' must be a sequence of MLOperand`);
-    return [...value].map((v, i) => this.operand(v, param === 'inputs' ? param : `${param}[${i}]`));
+    return [...value].map((v) => this.operand(v, param));
   }
 
   /** Checks an output descriptor against the op's limits and the dimension rules. */

@@ -11,6 +11,15 @@ export type ExecutionProvider = 'cpu' | 'webgpu';
 
 export const ortVersion: string = ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown';
 
+/** The session options tsnn compiles with (exported for benchmarks that compare against raw onnxruntime). */
+export function sessionOptions(provider: ExecutionProvider): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3, // errors only: constant-folding notes about float16 kernels are noise to users
+  };
+}
+
 /** An ort.Tensor over the host tensor's bytes, cached on the tensor while its memory stays the same. */
 function ortTensor(t: HostTensor): ort.Tensor {
   const cached = t.handle as { data: Uint8Array; tensor: ort.Tensor } | undefined;
@@ -74,11 +83,7 @@ class OrtBackend implements Backend {
   async compile(ir: GraphIR): Promise<CompiledGraph> {
     const { model, outputNames } = lowerToOnnx(ir);
     const bytes = encodeModel(model);
-    const session = await ort.InferenceSession.create(bytes, {
-      executionProviders: this.provider === 'cpu' ? ['cpu'] : [this.provider, 'cpu'],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3, // errors only: constant-folding notes about float16 kernels are noise to users
-    });
+    const session = await ort.InferenceSession.create(bytes, sessionOptions(this.provider));
     return new OrtGraph(session, outputNames);
   }
 }
