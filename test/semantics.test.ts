@@ -22,7 +22,7 @@ test('integer div truncates toward zero and never traps: x / 0 gives x, MIN / -1
     const d = DTYPES[t];
     const arr = (v: number[]) => (d.big ? new d.array(v.length).map((_, i) => BigInt(v[i]!) as never) : new d.array(v.length).map((_, i) => v[i]! as never));
     const out = (await ctx.compute(graph, { a: arr(a), b: arr(b) })).y!;
-    assert.deepEqual([...(out.data as ArrayLike<number | bigint>)].map(Number), expected, `${t}`);
+    assert.deepEqual(Array.from(out.data as ArrayLike<number | bigint>).map(Number), expected, `${t}`);
   }
   const min64 = new MLGraphBuilder(ctx);
   const q = min64.div(min64.input('a', { dataType: 'int64', shape: [1] }), min64.input('b', { dataType: 'int64', shape: [1] }));

@@ -26,7 +26,7 @@ function toArray(values: number[], t: MLOperandDataType): TypedArray {
   return out;
 }
 function fromArray(a: TypedArray, t: MLOperandDataType): number[] {
-  return [...(a as ArrayLike<number | bigint>)].map((v) => (t === 'float16' ? fromFloat16Bits(Number(v)) : Number(v)));
+  return Array.from(a as ArrayLike<number | bigint>).map((v) => (t === 'float16' ? fromFloat16Bits(Number(v)) : Number(v)));
 }
 
 interface Case {
