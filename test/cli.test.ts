@@ -55,3 +55,14 @@ test('the demo runs on its embedded weights', { skip: needsBuild }, () => {
   assert.equal(probs.length, 4);
   assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-3);
 });
+
+test('the README example runs and prints what its comment says', { skip: needsBuild }, () => {
+  const readme = readFileSync(`${root}/README.md`, 'utf8');
+  const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(code, 'README has a js example');
+  const promised = /\/\/ \[([\d, .]+)\]/.exec(code)![1]!.split(',').map(Number);
+  const r = run(['--input-type=module', '-e', code]);
+  assert.equal(r.status, 0, r.stderr);
+  const printed = /\[([^\]]+)\]/.exec(r.stdout)![1]!.split(',').map(Number);
+  assert.deepEqual(printed, promised);
+});
