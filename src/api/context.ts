@@ -6,7 +6,7 @@ import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH } from '../graph/shape.js';
 import { allOps } from '../ops/registry.js';
 import { bufferMismatch, byteView, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
-import { invalidState, operationError } from './errors.js';
+import { invalidState, operationError, unknownError } from './errors.js';
 import { graphInternals, type MLGraph } from './graph.js';
 import { createTensorObject, tensorInternals, type MLTensor, type TensorInternals } from './tensor.js';
 import type {
@@ -104,13 +104,13 @@ export class MLContext {
   }
 
   #newTensor(desc: OperandDescriptor, flags: { readable: boolean; writable: boolean; isConstant: boolean }): MLTensor {
-    const state: TensorInternals = {
-      context: this,
-      desc,
-      ...flags,
-      data: new Uint8Array(new ArrayBuffer(byteLength(desc))),
-      destroyed: false,
-    };
+    let data: Uint8Array;
+    try {
+      data = new Uint8Array(new ArrayBuffer(byteLength(desc)));
+    } catch (err) {
+      throw unknownError(`cannot allocate ${byteLength(desc)} bytes for a ${describe(desc)} tensor: ${(err as Error).message}`);
+    }
+    const state: TensorInternals = { context: this, desc, ...flags, data, destroyed: false };
     const tensor = createTensorObject(state);
     this.#tensors.add(tensor);
     return tensor;
