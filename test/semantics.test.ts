@@ -56,3 +56,27 @@ test('graph.destroy() right after dispatch lets the queued dispatch finish first
   assert.ok(Math.abs(out[0]! - 0.567143) < 1e-4, `got ${out[0]}`);
   assert.throws(() => ctx.dispatch(graph, { x: tx }, { y: ty }), { name: 'InvalidStateError' });
 });
+
+test('graphs without inputs, scalar operands, and names that look internal or carry odd characters', async () => {
+  const ctx = await ml.createContext();
+  const b1 = new MLGraphBuilder(ctx);
+  const c = b1.constant({ dataType: 'float32', shape: [2] }, new Float32Array([1, 2]));
+  const g1 = await b1.build({ y: b1.add(c, c) });
+  assert.deepEqual(Array.from((await ctx.compute(g1, {})).y!.data as Float32Array), [2, 4]);
+
+  const b2 = new MLGraphBuilder(ctx);
+  const odd = 'weird name ✓/a.b$';
+  const x = b2.input('tsnn:v0', { dataType: 'float32', shape: [2] });
+  const x2 = b2.input(odd, { dataType: 'float32', shape: [2] });
+  const g2 = await b2.build({ 'tsnn:v1': b2.add(x, x2), [odd]: b2.relu(x2) });
+  const r2 = await ctx.compute(g2, { 'tsnn:v0': new Float32Array([1, 2]), [odd]: new Float32Array([-3, 4]) });
+  assert.deepEqual(Array.from(r2['tsnn:v1']!.data as Float32Array), [-2, 6]);
+  assert.deepEqual(Array.from(r2[odd]!.data as Float32Array), [0, 4]);
+
+  const b3 = new MLGraphBuilder(ctx);
+  const s = b3.input('s', { dataType: 'float32', shape: [] });
+  const g3 = await b3.build({ y: b3.neg(s) });
+  const r3 = await ctx.compute(g3, { s: new Float32Array([5]) });
+  assert.deepEqual(r3.y!.shape, []);
+  assert.deepEqual(Array.from(r3.y!.data as Float32Array), [-5]);
+});
