@@ -80,3 +80,23 @@ test('graphs without inputs, scalar operands, and names that look internal or ca
   assert.deepEqual(r3.y!.shape, []);
   assert.deepEqual(Array.from(r3.y!.data as Float32Array), [-5]);
 });
+
+test('cast out of range: integers keep their lowest bits (two\'s complement), floats overflow to ±Infinity', async () => {
+  const ctx = await ml.createContext();
+  const run = async (from: MLOperandDataType, to: MLOperandDataType, values: (number | bigint)[]) => {
+    const b = new MLGraphBuilder(ctx);
+    const y = b.cast(b.input('x', { dataType: from, shape: [values.length] }), to);
+    const g = await b.build({ y });
+    const d = DTYPES[from];
+    const x = new d.array(values.length);
+    values.forEach((v, i) => ((x as unknown as (number | bigint)[])[i] = d.big ? BigInt(v) : Number(v)));
+    return Array.from((await ctx.compute(g, { x })).y!.data as ArrayLike<number | bigint>);
+  };
+  assert.deepEqual(await run('int32', 'int8', [300, -129, 127]), [44, 127, 127]);
+  assert.deepEqual(await run('int32', 'uint8', [-1, 256, 255]), [255, 0, 255]);
+  assert.deepEqual(await run('int64', 'uint32', [-1n, 2n ** 32n + 5n]), [4294967295, 5]);
+  assert.deepEqual(await run('uint64', 'int64', [2n ** 63n, 5n]), [-(2n ** 63n), 5n]);
+  assert.deepEqual(await run('uint32', 'int32', [4294967295]), [-1]);
+  assert.deepEqual(await run('float32', 'float16', [1e10, -1e10, 1]), [0x7c00, 0xfc00, 0x3c00]);
+  assert.deepEqual(await run('float32', 'int32', [2.9, -2.9, 0.5]), [2, -2, 0]); // in range: truncated
+});
