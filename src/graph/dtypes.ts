@@ -54,7 +54,8 @@ export const DTYPES: Readonly<Record<MLOperandDataType, DataTypeInfo>> = {
 };
 
 export const FLOAT_TYPES: readonly MLOperandDataType[] = DATA_TYPES.filter((t) => DTYPES[t].kind === 'float');
-export const INT_TYPES: readonly MLOperandDataType[] = DATA_TYPES.filter((t) => DTYPES[t].kind === 'int');
+/** The signed types (floats included): what abs, neg, relu and sign accept. */
+export const SIGNED_TYPES: readonly MLOperandDataType[] = DATA_TYPES.filter((t) => DTYPES[t].signed);
 
 export function isDataType(value: unknown): value is MLOperandDataType {
   return typeof value === 'string' && (DATA_TYPES as readonly string[]).includes(value);

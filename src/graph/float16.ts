@@ -42,12 +42,6 @@ export function fromFloat16Bits(bits: number): number {
   return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-/** Round a number to float32 precision (Math.fround) — kept here beside its float16 sibling for symmetry of use. */
-export function toFloat32(value: number): number {
-  f32[0] = value;
-  return f32[0]!;
-}
-
 /** float32 bit pattern of a number. */
 export function float32Bits(value: number): number {
   f32[0] = value;

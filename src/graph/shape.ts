@@ -30,21 +30,6 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
   return out;
 }
 
-/** Unidirectional broadcasting of `from` to `to` (from's dims must be 1 or equal). */
-export function isUnidirectionallyBroadcastable(from: readonly number[], to: readonly number[]): boolean {
-  if (from.length > to.length) return false;
-  for (let i = 0; i < from.length; i++) {
-    const f = from[from.length - 1 - i]!;
-    const t = to[to.length - 1 - i]!;
-    if (f !== t && f !== 1) return false;
-  }
-  return true;
-}
-
 export function shapeToString(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -1,5 +1,5 @@
 // Activations (spec §relu, §sigmoid, §tanh, §softmax).
-import type { MLOperandDataType } from '../graph/dtypes.js';
+import { FLOAT_TYPES, SIGNED_TYPES } from '../graph/dtypes.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineUnary } from './elementwise.js';
@@ -14,16 +14,14 @@ declare module '../api/builder.js' {
   }
 }
 
-const FLOATS: MLOperandDataType[] = ['float32', 'float16'];
-
-defineUnary('relu', ['float32', 'float16', 'int64', 'int32', 'int8']);
-defineUnary('sigmoid', FLOATS);
-defineUnary('tanh', FLOATS);
+defineUnary('relu', SIGNED_TYPES);
+defineUnary('sigmoid', FLOAT_TYPES);
+defineUnary('tanh', FLOAT_TYPES);
 
 defineOp({
   name: 'softmax',
   optionsAt: 2,
-  limits: { input: limits(FLOATS, 1), output: limits(FLOATS, 1) },
+  limits: { input: limits(FLOAT_TYPES, 1), output: limits(FLOAT_TYPES, 1) },
   create(c, [input, axisArg]) {
     const x = c.operand(input, 'input');
     const axis = c.uint(axisArg, 'axis');

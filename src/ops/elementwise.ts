@@ -1,5 +1,5 @@
 // Element-wise binary and unary operators (spec §"Element-wise binary operations", §"Element-wise unary operations").
-import { DATA_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { DATA_TYPES, FLOAT_TYPES, SIGNED_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { broadcastShapes, shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
@@ -53,11 +53,8 @@ export function defineUnary(name: string, types: readonly MLOperandDataType[]): 
   });
 }
 
-const FLOATS: MLOperandDataType[] = ['float32', 'float16'];
-const SIGNED: MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64', 'int8'];
-
 for (const name of ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow']) defineBinary(name);
-defineUnary('abs', SIGNED);
-defineUnary('neg', SIGNED);
-for (const name of ['exp', 'log', 'sqrt']) defineUnary(name, FLOATS);
+defineUnary('abs', SIGNED_TYPES);
+defineUnary('neg', SIGNED_TYPES);
+for (const name of ['exp', 'log', 'sqrt']) defineUnary(name, FLOAT_TYPES);
 defineUnary('identity', DATA_TYPES);

@@ -1,5 +1,5 @@
 // matmul (spec §matmul): stacks of matrices with broadcast batch dimensions.
-import type { MLOperandDataType } from '../graph/dtypes.js';
+import { FLOAT_TYPES } from '../graph/dtypes.js';
 import { broadcastShapes, shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
@@ -11,12 +11,10 @@ declare module '../api/builder.js' {
   }
 }
 
-const FLOATS: MLOperandDataType[] = ['float32', 'float16'];
-
 defineOp({
   name: 'matmul',
   optionsAt: 2,
-  limits: { a: limits(FLOATS, 2), b: limits(FLOATS, 2), output: limits(FLOATS, 2) },
+  limits: { a: limits(FLOAT_TYPES, 2), b: limits(FLOAT_TYPES, 2), output: limits(FLOAT_TYPES, 2) },
   create(c, [a, b]) {
     const A = c.operand(a, 'a');
     const B = c.operand(b, 'b');
