@@ -115,3 +115,27 @@ test('an accelerated context runs on WebGPU when an adapter works and on the CPU
   assert.equal(cpu.accelerated, false);
   assert.match(cpu.backend, /\(cpu\)$/);
 });
+
+test('tensors and graphs the program drops are garbage-collected (the context does not pin them)', async () => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const ctx = await ml.createContext();
+  gc();
+  const before = process.memoryUsage().arrayBuffers;
+  for (let i = 0; i < 50; i++) {
+    const t = await ctx.createTensor({ dataType: 'float32', shape: [1024, 1024], writable: true }); // 4 MiB each
+    ctx.writeTensor(t, new Float32Array(1024 * 1024).fill(i));
+  }
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+  }
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(grown < 40 * 2 ** 20, `200 MiB of dropped tensors should be freed, ${(grown / 2 ** 20).toFixed(0)} MiB remain`);
+  // The context still reaches live tensors to destroy them.
+  const live = await ctx.createTensor({ dataType: 'float32', shape: [4], readable: true });
+  ctx.destroy();
+  await assert.rejects(ctx.readTensor(live), TypeError);
+});

@@ -8,6 +8,7 @@ import { bufferMismatch, byteView, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
 import { invalidState, operationError, unknownError } from './errors.js';
 import { graphInternals, type MLGraph } from './graph.js';
+import { IterableWeakSet } from './iterable-weak-set.js';
 import { createTensorObject, tensorInternals, type MLTensor, type TensorInternals } from './tensor.js';
 import type {
   AllowSharedBufferSource, MLContextLostInfo, MLOperandDataType, MLOperandDescriptor, MLOpSupportLimits,
@@ -53,8 +54,8 @@ export class MLContext {
   #timeline: Promise<void> = Promise.resolve();
   /** Steps queued on the timeline and not yet settled; 0 means a step issued now would run next. */
   #pending = 0;
-  readonly #graphs = new Set<MLGraph>();
-  readonly #tensors = new Set<MLTensor>();
+  readonly #graphs = new IterableWeakSet<MLGraph>();
+  readonly #tensors = new IterableWeakSet<MLTensor>();
 
   /** @internal Contexts are created by ML.createContext(). */
   constructor(key: symbol, settings: ContextSettings) {
