@@ -43,7 +43,7 @@ class OrtGraph implements CompiledGraph {
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(inputs)) feeds[name] = ortTensor(t);
     const fetches: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(outputs)) fetches[this.outputNames.get(name) ?? name] = ortTensor(t);
+    for (const [name, t] of Object.entries(outputs)) fetches[this.outputNames.get(name)!] = ortTensor(t);
     // onnxruntime-node fills pre-allocated fetches but hands back new Tensor objects. On the first run, the
     // outputs are poisoned and compared afterwards to learn whether the fetched memory received the results;
     // if it did not, results are copied from the returned tensors on every run.
@@ -52,7 +52,7 @@ class OrtGraph implements CompiledGraph {
     if (this.writesInPlace) return;
     let inPlace = true;
     for (const [name, t] of Object.entries(outputs)) {
-      const r = results[this.outputNames.get(name) ?? name]!;
+      const r = results[this.outputNames.get(name)!]!;
       const src = r.data as ArrayBufferView;
       const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
       if (!Buffer.from(bytes).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))) {
@@ -99,13 +99,15 @@ let webgpuProbe: Promise<string | undefined> | undefined;
 function probeWebGpu(): Promise<string | undefined> {
   webgpuProbe ??= (async () => {
     if (!bundledProviders().includes('webgpu')) return 'this onnxruntime-node build has no WebGPU provider';
-    const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } } });
-    const model = encodeModel({
-      irVersion: 10, opsetImport: [{ domain: '', version: 21 }], producerName: 'tsnn', producerVersion: '0',
-      graph: { name: 'probe', node: [{ input: ['x'], output: ['y'], name: 'n', opType: 'Relu', attribute: [] }], initializer: [], input: [vi('x')], output: [vi('y')] },
-    });
+    // The smallest graph the lowering makes: y = relu(x) on one float.
+    const desc = { dataType: 'float32' as const, shape: [1] };
+    const { model } = lowerToOnnx({
+      operands: [{ id: 0, desc, kind: 'input', name: 'x' }, { id: 1, desc, kind: 'intermediate', producer: 0 }],
+      nodes: [{ id: 0, op: 'relu', inputs: [0], outputs: [1], attrs: {}, label: '' }],
+      constants: new Map(), inputs: [{ name: 'x', operand: 0 }], outputs: [{ name: 'y', operand: 1 }],
+    }, 'probe');
     try {
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], logSeverityLevel: 4 });
+      const session = await ort.InferenceSession.create(encodeModel(model), { executionProviders: ['webgpu'], logSeverityLevel: 4 });
       await session.release();
       return undefined;
     } catch (err) {
