@@ -11,3 +11,4 @@ export { MLTensor } from './api/tensor.js';
 export type * from './api/types.js';
 export { DATA_TYPES } from './graph/dtypes.js';
 export { toFloat16Bits, fromFloat16Bits } from './graph/float16.js';
+export type * from './ops/recurrent.js';
