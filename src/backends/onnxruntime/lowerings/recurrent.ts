@@ -1,8 +1,8 @@
-// gru/gruCell/lstm/lstmCell → ONNX, decomposed rather than mapped onto ONNX GRU/LSTM: those differ from WebNN in gate
-// order, in where LSTM's output-gate peephole reads the cell state, and in the activations they accept. A cell step
-// is emitted once as MatMul/Add/activation/Mul nodes following the spec's formulas (and its order of additions, so
-// that results match the reference to the last bits); the networks unroll it over the static `steps` per direction.
-// Everything is computed in float32: float16 operands are cast on the way in and the results on the way out.
+// gru/gruCell/lstm/lstmCell → ONNX, decomposed rather than mapped onto ONNX GRU/LSTM: ONNX LSTM's output-gate peephole
+// reads the new cell state where WebNN's reads the incoming one, the layouts rzn/ifgo would need repacked weights,
+// and a decomposition keeps the spec's order of additions, so results match the reference to the last bits. A cell
+// step is written once as MatMul/Add/activation/Mul nodes; the networks unroll it over the static `steps` per
+// direction. Everything is computed in float32: float16 operands are cast on the way in, results on the way out.
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
 import { defineLowering, int, ints, type Emitter, type LoweringNode } from '../emitter.js';
 
@@ -15,15 +15,25 @@ interface Gate {
   recurrentWeight: string;
   bias: string | null;
   recurrentBias: string | null;
+  /** bias + recurrentBias, added once rather than at every step (null when both are absent or kept apart). */
+  biasSum: string | null;
   /** LSTM i, o, f gates: the peephole weight multiplying the cell state. */
   peephole: string | null;
 }
 
-class Recurrent {
-  readonly one: string;
+/** Gates by their letter (z, r, n for GRU; i, o, f, g for LSTM). */
+type Gates<G extends string> = Record<G, Gate>;
+/** x·Wᵀ per gate. */
+type Projections<G extends string> = Record<G, string>;
 
-  constructor(readonly e: Emitter, readonly hiddenSize: number) {
-    this.one = e.initializer('float32', [], new Uint8Array(new Float32Array([1]).buffer));
+class Recurrent {
+  #one: string | undefined;
+
+  constructor(readonly e: Emitter, readonly hiddenSize: number) {}
+
+  /** The float32 scalar 1 (GRU's 1 - z), emitted once on first use. */
+  get one(): string {
+    return (this.#one ??= this.e.initializer('float32', [], new Uint8Array(new Float32Array([1]).buffer)));
   }
 
   op(type: string, ...inputs: string[]): string {
@@ -45,29 +55,38 @@ class Recurrent {
     return e.op('Slice', [x, e.int64s([k * this.hiddenSize]), e.int64s([(k + 1) * this.hiddenSize]), e.int64s([0])]);
   }
 
-  /** Direction d's slice of a per-direction operand ([numDirections, ...] → [...]). */
-  direction(x: string | null, d: number): string | null {
-    return x === null ? null : this.e.op('Gather', [x, this.e.int64s([d], [])], { axis: int(0) });
+  /** Index i of axis 0, which is dropped ([numDirections, ...] → [...], [steps, ...] → [...]). */
+  pick<T extends string | null>(x: T, i: number): T {
+    return (x === null ? null : this.e.op('Gather', [x, this.e.int64s([i], [])], { axis: int(0) })) as T;
   }
 
-  /** The gate at position `k` of the packed weights (k from the layout), with peephole slice `p` if any. */
+  /**
+   * The gate at position `k` of the packed weights and biases (k from the layout), with peephole slice `p` if any.
+   * `sumBiases` false keeps the two biases apart (GRU's new gate with resetAfter).
+   */
   gate(weight: string, recurrentWeight: string, bias: string | null, recurrentBias: string | null, k: number,
-    peephole: string | null = null, p = 0): Gate {
+    { sumBiases = true, peephole = null as string | null, p = 0 } = {}): Gate {
     const t = (x: string) => this.e.op('Transpose', [this.slice(x, k)], { perm: ints([1, 0]) });
+    const b = bias && this.slice(bias, k);
+    const rb = recurrentBias && this.slice(recurrentBias, k);
     return {
       weight: t(weight),
       recurrentWeight: t(recurrentWeight),
-      bias: bias && this.slice(bias, k),
-      recurrentBias: recurrentBias && this.slice(recurrentBias, k),
+      bias: b,
+      recurrentBias: rb,
+      biasSum: !sumBiases ? null : b && rb ? this.op('Add', b, rb) : b ?? rb,
       peephole: peephole && this.slice(peephole, p),
     };
   }
 
+  /** x·Wᵀ for every gate: x is [batch, input], or [steps, batch, input] to project a whole sequence at once. */
+  project<G extends string>(gates: Gates<G>, x: string): Projections<G> {
+    return mapGates(gates, (g) => this.op('MatMul', x, g.weight));
+  }
+
   /** (bias + recurrentBias) + (x·Wᵀ + h·Rᵀ): a gate's pre-activation, in the spec's order of additions. */
-  gateInput(g: Gate, x: string, h: string): string {
-    const product = this.op('Add', this.op('MatMul', x, g.weight), this.op('MatMul', h, g.recurrentWeight));
-    const bias = g.bias && g.recurrentBias ? this.op('Add', g.bias, g.recurrentBias) : g.bias ?? g.recurrentBias;
-    return this.add(bias, product);
+  gateInput(g: Gate, xw: string, h: string): string {
+    return this.add(g.biasSum, this.op('Add', xw, this.op('MatMul', h, g.recurrentWeight)));
   }
 
   zeros(shape: readonly number[]): string {
@@ -75,51 +94,54 @@ class Recurrent {
   }
 }
 
+function mapGates<G extends string, T>(gates: Record<G, T>, f: (x: T) => string): Record<G, string> {
+  return Object.fromEntries(Object.entries<T>(gates).map(([k, v]) => [k, f(v)])) as Record<G, string>;
+}
+
 // ---- GRU ---------------------------------------------------------------------------------------------------------
 
-interface GruGates { z: Gate; r: Gate; n: Gate }
+type GruGate = 'z' | 'r' | 'n';
 
-function gruGates(rc: Recurrent, layout: string, w: string, r: string, b: string | null, rb: string | null): GruGates {
-  const at = (gate: string) => rc.gate(w, r, b, rb, layout.indexOf(gate));
+function gruGates(rc: Recurrent, layout: string, resetAfter: boolean, w: string, r: string, b: string | null,
+  rb: string | null): Gates<GruGate> {
+  const at = (gate: GruGate) => rc.gate(w, r, b, rb, layout.indexOf(gate), { sumBiases: gate !== 'n' || !resetAfter });
   return { z: at('z'), r: at('r'), n: at('n') };
 }
 
-function gruStep(rc: Recurrent, g: GruGates, x: string, h: string, activations: Activation[], resetAfter: boolean): string {
+function gruStep(rc: Recurrent, g: Gates<GruGate>, xw: Projections<GruGate>, h: string, activations: Activation[],
+  resetAfter: boolean): string {
   const [fGate, fNew] = activations as [Activation, Activation];
-  const z = rc.activation(fGate, rc.gateInput(g.z, x, h));
-  const r = rc.activation(fGate, rc.gateInput(g.r, x, h));
-  const xn = rc.op('MatMul', x, g.n.weight);
-  let n: string;
-  if (resetAfter) {
-    const hn = rc.add(g.n.recurrentBias, rc.op('MatMul', h, g.n.recurrentWeight));
-    n = rc.add(g.n.bias, rc.op('Add', xn, rc.op('Mul', r, hn)));
-  } else {
-    const bias = g.n.bias && g.n.recurrentBias ? rc.op('Add', g.n.bias, g.n.recurrentBias) : g.n.bias ?? g.n.recurrentBias;
-    n = rc.add(bias, rc.op('Add', xn, rc.op('MatMul', rc.op('Mul', r, h), g.n.recurrentWeight)));
-  }
-  n = rc.activation(fNew, n);
-  return rc.op('Add', rc.op('Mul', z, h), rc.op('Mul', n, rc.op('Sub', rc.one, z)));
+  const z = rc.activation(fGate, rc.gateInput(g.z, xw.z, h));
+  const r = rc.activation(fGate, rc.gateInput(g.r, xw.r, h));
+  // The new gate: the reset gate scales h·Rᵀ (plus its bias) after the product, or h before it.
+  const n = resetAfter
+    ? rc.add(g.n.bias, rc.op('Add', xw.n, rc.op('Mul', r, rc.add(g.n.recurrentBias, rc.op('MatMul', h, g.n.recurrentWeight)))))
+    : rc.add(g.n.biasSum, rc.op('Add', xw.n, rc.op('MatMul', rc.op('Mul', r, h), g.n.recurrentWeight)));
+  const newGate = rc.activation(fNew, n);
+  return rc.op('Add', rc.op('Mul', z, h), rc.op('Mul', newGate, rc.op('Sub', rc.one, z)));
 }
 
 // ---- LSTM --------------------------------------------------------------------------------------------------------
 
-interface LstmGates { i: Gate; o: Gate; f: Gate; g: Gate }
+type LstmGate = 'i' | 'o' | 'f' | 'g';
 
-function lstmGates(rc: Recurrent, layout: string, w: string, r: string, b: string | null, rb: string | null, p: string | null): LstmGates {
+function lstmGates(rc: Recurrent, layout: string, w: string, r: string, b: string | null, rb: string | null,
+  peephole: string | null): Gates<LstmGate> {
   // Peephole weights are always packed i, o, f whatever the layout.
-  const at = (gate: string, peephole = -1) => rc.gate(w, r, b, rb, layout.indexOf(gate), peephole < 0 ? null : p, peephole);
+  const at = (gate: LstmGate, p = -1) => rc.gate(w, r, b, rb, layout.indexOf(gate), p < 0 ? {} : { peephole, p });
   return { i: at('i', 0), o: at('o', 1), f: at('f', 2), g: at('g') };
 }
 
-function lstmStep(rc: Recurrent, g: LstmGates, x: string, h: string, c: string, activations: Activation[]): [string, string] {
+function lstmStep(rc: Recurrent, g: Gates<LstmGate>, xw: Projections<LstmGate>, h: string, c: string,
+  activations: Activation[]): [string, string] {
   const [fGate, fCell, fOut] = activations as [Activation, Activation, Activation];
   // The peephole terms read the incoming cell state, the output gate's included.
-  const gated = (gate: Gate) =>
-    rc.activation(fGate, rc.add(gate.peephole && rc.op('Mul', c, gate.peephole), rc.gateInput(gate, x, h)));
-  const i = gated(g.i);
-  const f = gated(g.f);
-  const cellGate = rc.activation(fCell, rc.gateInput(g.g, x, h));
-  const o = gated(g.o);
+  const gated = (gate: 'i' | 'o' | 'f') =>
+    rc.activation(fGate, rc.add(g[gate].peephole && rc.op('Mul', c, g[gate].peephole), rc.gateInput(g[gate], xw[gate], h)));
+  const i = gated('i');
+  const f = gated('f');
+  const cellGate = rc.activation(fCell, rc.gateInput(g.g, xw.g, h));
+  const o = gated('o');
   const ct = rc.op('Add', rc.op('Mul', f, c), rc.op('Mul', i, cellGate));
   const ht = rc.op('Mul', o, rc.activation(fOut, ct));
   return [ht, ct];
@@ -140,35 +162,43 @@ function writeOutput(n: LoweringNode, e: Emitter, k: number, value: string): voi
   else e.cast(value, type, n.outputs[k]!);
 }
 
-interface NetworkAttrs {
-  steps: number;
+/** The attributes src/ops/recurrent.ts records (resetAfter: GRU only). */
+interface CellAttrs {
   hiddenSize: number;
-  direction: 'forward' | 'backward' | 'both';
   layout: string;
   activations: Activation[];
-  returnSequence: boolean;
   resetAfter?: boolean;
+}
+interface NetworkAttrs extends CellAttrs {
+  steps: number;
+  direction: 'forward' | 'backward' | 'both';
+  returnSequence: boolean;
 }
 
 /**
- * Unrolls a network: for each direction, `step` maps (x_t, states) → new states, the first being the hidden state.
- * Writes the final states (one output each, [numDirections, batch, hidden]) and, with returnSequence, every step's
- * hidden state ([steps, numDirections, batch, hidden]) as the last output.
+ * Unrolls a network. Per direction, `prepare` gives the gates and initial states, and `step` maps a step's input
+ * projections and the states to the new states, the hidden state first. The input projections of all steps are one
+ * MatMul per gate, as the recurrence does not need them. Writes the final states (one output each,
+ * [numDirections, batch, hidden]) and, with returnSequence, every step's hidden state
+ * ([steps, numDirections, batch, hidden]) as the last output.
  */
-function unroll(n: LoweringNode, e: Emitter, input: string, initial: (d: number) => string[],
-  step: (d: number) => (x: string, states: string[]) => string[]): void {
+function unroll<G extends string>(n: LoweringNode, rc: Recurrent, input: string,
+  prepare: (d: number) => { gates: Gates<G>; initial: string[] },
+  step: (gates: Gates<G>, xw: Projections<G>, states: string[]) => string[]): void {
+  const e = rc.e;
   const a = n.attrs as unknown as NetworkAttrs;
   const [, batch] = n.inputShapes[0]! as [number, number, number];
   const numDirections = a.direction === 'both' ? 2 : 1;
   const finals: string[][] = [];
   const sequence: string[][] = Array.from({ length: a.steps }, () => []);
   for (let d = 0; d < numDirections; d++) {
-    const cell = step(d);
-    let states = initial(d);
+    const { gates, initial } = prepare(d);
+    const projections = rc.project(gates, input);
+    let states = initial;
     const backward = a.direction === 'backward' || d === 1;
     for (let s = 0; s < a.steps; s++) {
       const t = backward ? a.steps - 1 - s : s;
-      states = cell(e.op('Gather', [input, e.int64s([t], [])], { axis: int(0) }), states);
+      states = step(gates, mapGates(projections, (p) => rc.pick(p, t)), states);
       sequence[t]![d] = states[0]!;
     }
     finals.push(states);
@@ -182,16 +212,17 @@ function unroll(n: LoweringNode, e: Emitter, input: string, initial: (d: number)
 
 defineLowering('gru', (n, e) => {
   const a = n.attrs as unknown as NetworkAttrs;
+  const resetAfter = a.resetAfter !== false;
   const [input, weight, recurrentWeight, bias, recurrentBias, initialHidden] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const batch = n.inputShapes[0]![1]!;
-  unroll(n, e, input,
-    (d) => [rc.direction(initialHidden, d) ?? rc.zeros([batch, a.hiddenSize])],
-    (d) => {
-      const gates = gruGates(rc, a.layout, rc.direction(weight, d)!, rc.direction(recurrentWeight, d)!,
-        rc.direction(bias, d), rc.direction(recurrentBias, d));
-      return (x, [h]) => [gruStep(rc, gates, x, h!, a.activations, a.resetAfter ?? true)];
-    });
+  unroll(n, rc, input,
+    (d) => ({
+      gates: gruGates(rc, a.layout, resetAfter, rc.pick(weight, d), rc.pick(recurrentWeight, d), rc.pick(bias, d),
+        rc.pick(recurrentBias, d)),
+      initial: [rc.pick(initialHidden, d) ?? rc.zeros([batch, a.hiddenSize])],
+    }),
+    (gates, xw, [h]) => [gruStep(rc, gates, xw, h!, a.activations, resetAfter)]);
 });
 
 defineLowering('lstm', (n, e) => {
@@ -199,27 +230,28 @@ defineLowering('lstm', (n, e) => {
   const [input, weight, recurrentWeight, bias, recurrentBias, peephole, initialHidden, initialCell] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const batch = n.inputShapes[0]![1]!;
-  unroll(n, e, input,
-    (d) => [initialHidden, initialCell].map((s) => rc.direction(s, d) ?? rc.zeros([batch, a.hiddenSize])),
-    (d) => {
-      const gates = lstmGates(rc, a.layout, rc.direction(weight, d)!, rc.direction(recurrentWeight, d)!,
-        rc.direction(bias, d), rc.direction(recurrentBias, d), rc.direction(peephole, d));
-      return (x, [h, c]) => lstmStep(rc, gates, x, h!, c!, a.activations);
-    });
+  unroll(n, rc, input,
+    (d) => ({
+      gates: lstmGates(rc, a.layout, rc.pick(weight, d), rc.pick(recurrentWeight, d), rc.pick(bias, d),
+        rc.pick(recurrentBias, d), rc.pick(peephole, d)),
+      initial: [initialHidden, initialCell].map((s) => rc.pick(s, d) ?? rc.zeros([batch, a.hiddenSize])),
+    }),
+    (gates, xw, [h, c]) => lstmStep(rc, gates, xw, h!, c!, a.activations));
 });
 
 defineLowering('gruCell', (n, e) => {
-  const a = n.attrs as unknown as NetworkAttrs;
+  const a = n.attrs as unknown as CellAttrs;
+  const resetAfter = a.resetAfter !== false;
   const [input, weight, recurrentWeight, hidden, bias, recurrentBias] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
-  const gates = gruGates(rc, a.layout, weight, recurrentWeight, bias, recurrentBias);
-  writeOutput(n, e, 0, gruStep(rc, gates, input, hidden!, a.activations, a.resetAfter ?? true));
+  const gates = gruGates(rc, a.layout, resetAfter, weight, recurrentWeight, bias, recurrentBias);
+  writeOutput(n, e, 0, gruStep(rc, gates, rc.project(gates, input), hidden!, a.activations, resetAfter));
 });
 
 defineLowering('lstmCell', (n, e) => {
-  const a = n.attrs as unknown as NetworkAttrs;
+  const a = n.attrs as unknown as CellAttrs;
   const [input, weight, recurrentWeight, hidden, cell, bias, recurrentBias, peephole] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const gates = lstmGates(rc, a.layout, weight, recurrentWeight, bias, recurrentBias, peephole);
-  lstmStep(rc, gates, input, hidden!, cell!, a.activations).forEach((v, k) => writeOutput(n, e, k, v));
+  lstmStep(rc, gates, rc.project(gates, input), hidden!, cell!, a.activations).forEach((v, k) => writeOutput(n, e, k, v));
 });
