@@ -34,7 +34,7 @@ function reduceRef(x: number[], shape: number[], axes: number[], f: (group: numb
 const someAxes = (rank: number) => (rank === 0 ? [] : rank === 1 ? [0] : [0, rank - 1]);
 
 const sum = (g: number[]) => g.reduce((a, b) => a + b, 0);
-const REDUCERS: Record<string, (g: number[]) => number> = {
+const REDUCERS = {
   reduceL1: (g) => sum(g.map(Math.abs)),
   reduceL2: (g) => Math.sqrt(sum(g.map((v) => v * v))),
   reduceLogSum: (g) => Math.log(sum(g)),
@@ -45,24 +45,25 @@ const REDUCERS: Record<string, (g: number[]) => number> = {
   reduceProduct: (g) => g.reduce((a, b) => a * b, 1),
   reduceSum: sum,
   reduceSumSquare: (g) => sum(g.map((v) => v * v)),
-};
+} satisfies Record<string, (g: number[]) => number>;
+type Reduction = keyof typeof REDUCERS;
 
 /** uint64 values beyond 2^63, where a signed reinterpretation would get the order wrong; small values otherwise. */
 const wide = (i: number, arg: number, t: MLOperandDataType) => (t === 'uint64' && i % 3 === 1 ? 2 ** 63 + 2048 * i : signed(i, arg, t));
 
 const cases: Record<string, Case> = {};
 
-for (const [name, f] of Object.entries(REDUCERS)) {
+for (const [name, f] of Object.entries(REDUCERS) as [Reduction, (g: number[]) => number][]) {
   const values = name === 'reduceLogSum' || name === 'reduceProduct' ? small : name === 'reduceMax' || name === 'reduceMin' ? wide : signed;
   cases[name] = {
     inputs: 1, values,
-    call: (b, [x], _t, rank) => (b as unknown as Record<string, (...a: unknown[]) => ReturnType<typeof b.reduceSum>>)[name]!(x!, rank === 0 ? {} : { axes: someAxes(rank) }),
+    call: (b, [x], _t, rank) => b[name](x!, rank === 0 ? {} : { axes: someAxes(rank) }),
     ref: (xs, s) => reduceRef(xs[0]!, s, someAxes(s.length), f),
   };
   // Empty axes: the reduction applies to each element on its own (|x| for L1, x² for SumSquare, ...).
   cases[`${name} with empty axes`] = {
     op: name, inputs: 1, values,
-    call: (b, [x]) => (b as unknown as Record<string, (...a: unknown[]) => ReturnType<typeof b.reduceSum>>)[name]!(x!, { axes: [], keepDimensions: true }),
+    call: (b, [x]) => b[name](x!, { axes: [], keepDimensions: true }),
     ref: (xs) => xs[0]!.map((v) => f([v])),
   };
 }
