@@ -4,5 +4,7 @@ import './activation.js';
 import './matmul.js';
 import './movement.js';
 import './recurrent.js';
+import './reduction.js';
+import './shaping.js';
 
 export { allOps, getOp } from './registry.js';

@@ -4,3 +4,5 @@ import './activation.js';
 import './matmul.js';
 import './movement.js';
 import './recurrent.js';
+import './reduction.js';
+import './shaping.js';

@@ -1,0 +1,62 @@
+// expand, pad, reverse, slice, split, tile, triangular → ONNX.
+import type { MLOperandDataType } from '../../../graph/dtypes.js';
+import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
+import { defineLowering, int, str, type Emitter, type LoweringNode } from '../emitter.js';
+
+// onnxruntime CPU kernel types for Trilu, as found by probing one-node models (scripts/probe-ort-kernels.ts).
+const TRILU_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64'];
+const ONNX_PAD_MODE: Readonly<Record<string, string>> = { constant: 'constant', edge: 'edge', reflection: 'reflect' };
+
+/** Ops that leave a scalar unchanged: ONNX's Pad/Slice/Tile want at least one axis. */
+function identity(n: LoweringNode, e: Emitter): void {
+  e.node('Identity', [n.inputs[0]!], n.outputs);
+}
+
+defineLowering('expand', (n, e) => {
+  e.node('Expand', [n.inputs[0]!, e.int64s(n.attrs.newShape as number[])], n.outputs);
+});
+
+defineLowering('pad', (n, e) => {
+  const t = n.inputTypes[0]!;
+  const begin = n.attrs.beginningPadding as number[];
+  const end = n.attrs.endingPadding as number[];
+  if (begin.length === 0) return identity(n, e);
+  const mode = ONNX_PAD_MODE[n.attrs.mode as string]!;
+  const value = mode === 'constant' ? e.initializer(t, [], encodeScalar(t, n.attrs.value as MLNumber)) : null;
+  e.node('Pad', [n.inputs[0]!, e.int64s([...begin, ...end]), value], n.outputs, { mode: str(mode) });
+});
+
+defineLowering('reverse', (n, e) => {
+  const axes = n.attrs.axes as number[];
+  if (axes.length === 0) return identity(n, e);
+  // A step of -1 from the last element; INT64_MIN as the end clamps to "before the first element".
+  const from = e.int64s(axes.map(() => -1));
+  const to = e.int64s(axes.map(() => -(2 ** 63)));
+  e.node('Slice', [n.inputs[0]!, from, to, e.int64s(axes), e.int64s(axes.map(() => -1))], n.outputs);
+});
+
+defineLowering('slice', (n, e) => {
+  const starts = n.attrs.starts as number[];
+  if (starts.length === 0) return identity(n, e);
+  const ends = (n.attrs.sizes as number[]).map((s, i) => starts[i]! + s);
+  const axes = starts.map((_, i) => i);
+  e.node('Slice', [n.inputs[0]!, e.int64s(starts), e.int64s(ends), e.int64s(axes), e.int64s(n.attrs.strides as number[])], n.outputs);
+});
+
+defineLowering('split', (n, e) => {
+  e.node('Split', [n.inputs[0]!, e.int64s(n.attrs.sizes as number[])], n.outputs, { axis: int(n.attrs.axis as number) });
+});
+
+defineLowering('tile', (n, e) => {
+  const repetitions = n.attrs.repetitions as number[];
+  if (repetitions.length === 0) return identity(n, e);
+  e.node('Tile', [n.inputs[0]!, e.int64s(repetitions)], n.outputs);
+});
+
+defineLowering('triangular', (n, e) => {
+  // WebNN and ONNX agree: upper keeps column - row >= diagonal, lower keeps column - row <= diagonal. Types without
+  // a Trilu kernel go through int64, which holds every other integer type's bit pattern.
+  const k = e.int64s([n.attrs.diagonal as number], []);
+  e.castAround(n.inputTypes[0]!, TRILU_TYPES, 'int64', [n.inputs[0]!], n.outputs,
+    ([x], [out]) => void e.node('Trilu', [x!, k], [out!], { upper: int(n.attrs.upper as boolean) }));
+});

@@ -1,0 +1,18 @@
+// The `axes` option shared by the reductions and reverse: absent means every axis, present must name distinct
+// axes of the input (the spec's "calculate reduction output sizes" and reverse() steps).
+import { shapeToString } from '../graph/shape.js';
+import type { OpContext } from './context.js';
+
+export function axesOption(c: OpContext, value: unknown, rank: number): number[] {
+  if (value === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const axes = c.uintList(value, 'axes');
+  for (const a of axes) if (a >= rank) c.fail(`axes ${shapeToString(axes)} has axis ${a}, which is not less than the input rank ${rank}`);
+  if (new Set(axes).size !== axes.length) c.fail(`axes ${shapeToString(axes)} has duplicate values`);
+  return axes;
+}
+
+/** The output shape of reducing `axes` of `shape`: dropped, or kept as 1 with keepDimensions. */
+export function reducedShape(shape: readonly number[], axes: readonly number[], keepDimensions: boolean): number[] {
+  if (keepDimensions) return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return shape.filter((_, i) => !axes.includes(i));
+}
