@@ -11,13 +11,16 @@ import { defineLowering, int, type Emitter, type LoweringNode } from '../emitter
  */
 function safeIndices(e: Emitter, indices: string, type: MLOperandDataType, sizes: readonly number[], scalar: boolean): string {
   const dims = scalar ? [] : [sizes.length];
+  // Clamped with Less/Greater + Where: onnxruntime's int64 Min, Max and Clip compare only the low 32 bits, so they
+  // let 2^32 - 1 (a uint32 index) or 2^40 through.
+  const zero = e.int64s([0], []);
+  const last = e.int64s(sizes.map((s) => s - 1), dims);
   let idx = type === 'int64' ? indices : e.cast(indices, 'int64');
   if (DTYPES[type].signed) {
-    const n = e.int64s(sizes, dims);
-    idx = e.op('Where', [e.op('Less', [idx, e.int64s([0], [])]), e.op('Add', [idx, n]), idx]);
-    idx = e.op('Max', [idx, e.int64s([0], [])]);
+    idx = e.op('Where', [e.op('Less', [idx, zero]), e.op('Add', [idx, e.int64s(sizes, dims)]), idx]);
+    idx = e.op('Where', [e.op('Less', [idx, zero]), zero, idx]);
   }
-  return e.op('Min', [idx, e.int64s(sizes.map((s) => s - 1), dims)]);
+  return e.op('Where', [e.op('Greater', [idx, last]), last, idx]);
 }
 
 function alongAxis(n: LoweringNode, e: Emitter): string {
