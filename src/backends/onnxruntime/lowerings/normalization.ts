@@ -5,15 +5,6 @@
 import { encodeScalar } from '../../../graph/cast.js';
 import { defineLowering, int, ints, type Emitter, type LoweringNode } from '../emitter.js';
 
-const COMPUTE_TYPES = ['float32'] as const;
-
-/** Present inputs of `n` (absent optional operands dropped) and their positions. */
-function present(n: LoweringNode): { names: string[]; at: (number | null)[] } {
-  const names: string[] = [];
-  const at = n.inputs.map((v) => (v === null ? null : names.push(v) - 1));
-  return { names, at };
-}
-
 /**
  * (x - mean) / sqrt(variance + epsilon) · scale + bias, with mean/variance broadcast against x and scale/bias
  * (optional) already shaped to broadcast.
@@ -35,12 +26,16 @@ function moments(e: Emitter, x: string, axes: readonly number[]): { mean: string
   return { mean, variance: reduce(e.op('Mul', [d, d])) };
 }
 
-/** Runs `body` on the node's present inputs in float32 and writes its single output in the node's type. */
-function inFloat32(n: LoweringNode, e: Emitter, body: (get: (i: number) => string | null, output: string) => void): void {
-  const { names, at } = present(n);
-  e.castAround(n.outputTypes[0]!, COMPUTE_TYPES, 'float32', names, n.outputs, (ins, [out]) => {
-    body((i) => (at[i] === null || at[i] === undefined ? null : ins[at[i]!]!), out!);
-  });
+/** Runs `body` on the node's inputs (null where absent) in float32 and writes its output in the node's type. */
+function inFloat32(n: LoweringNode, e: Emitter, body: (inputs: (string | null)[], output: string) => void): void {
+  const type = n.outputTypes[0]!;
+  if (type === 'float32') {
+    body([...n.inputs], n.outputs[0]!);
+    return;
+  }
+  const out = e.fresh();
+  body(n.inputs.map((v) => (v === null ? null : e.cast(v, 'float32'))), out);
+  e.cast(out, type, n.outputs[0]!);
 }
 
 /** Reshapes a 1-D per-feature operand to broadcast along `axis` of a rank-`rank` tensor. */
@@ -53,9 +48,9 @@ function alongAxis(e: Emitter, v: string | null, rank: number, axis: number, siz
 defineLowering('batchNormalization', (n, e) => {
   const axis = n.attrs.axis as number;
   const shape = n.inputShapes[0]!;
-  inFloat32(n, e, (get, out) => {
-    const feature = (i: number) => alongAxis(e, get(i), shape.length, axis, shape[axis]!);
-    normalize(e, get(0)!, feature(1)!, feature(2)!, n.attrs.epsilon as number, feature(3), feature(4), out);
+  inFloat32(n, e, ([x, mean, variance, scale, bias], out) => {
+    const feature = (v: string | null | undefined) => alongAxis(e, v ?? null, shape.length, axis, shape[axis]!);
+    normalize(e, x!, feature(mean)!, feature(variance)!, n.attrs.epsilon as number, feature(scale), feature(bias), out);
   });
 });
 
@@ -63,11 +58,10 @@ defineLowering('instanceNormalization', (n, e) => {
   const nchw = n.attrs.layout === 'nchw';
   const channel = nchw ? 1 : 3;
   const shape = n.inputShapes[0]!;
-  inFloat32(n, e, (get, out) => {
-    const x = get(0)!;
-    const { mean, variance } = moments(e, x, nchw ? [2, 3] : [1, 2]);
-    const feature = (i: number) => alongAxis(e, get(i), 4, channel, shape[channel]!);
-    normalize(e, x, mean, variance, n.attrs.epsilon as number, feature(1), feature(2), out);
+  inFloat32(n, e, ([x, scale, bias], out) => {
+    const { mean, variance } = moments(e, x!, nchw ? [2, 3] : [1, 2]);
+    const feature = (v: string | null | undefined) => alongAxis(e, v ?? null, 4, channel, shape[channel]!);
+    normalize(e, x!, mean, variance, n.attrs.epsilon as number, feature(scale), feature(bias), out);
   });
 });
 
@@ -78,14 +72,13 @@ defineLowering('layerNormalization', (n, e) => {
   // scale/bias dimensions follow `axes`; put them in input order, then insert the size-1 dimensions.
   const perm = sorted.map((a) => axes.indexOf(a));
   const keptShape = shape.map((d, i) => (axes.includes(i) ? d : 1));
-  const affine = (v: string | null) => {
-    if (v === null) return null;
+  const affine = (v: string | null | undefined) => {
+    if (!v) return null;
     const inOrder = perm.some((p, i) => p !== i) ? e.op('Transpose', [v], { perm: ints(perm) }) : v;
     return e.op('Reshape', [inOrder, e.int64s(keptShape)]);
   };
-  inFloat32(n, e, (get, out) => {
-    const x = get(0)!;
-    const { mean, variance } = moments(e, x, sorted);
-    normalize(e, x, mean, variance, n.attrs.epsilon as number, affine(get(1)), affine(get(2)), out);
+  inFloat32(n, e, ([x, scale, bias], out) => {
+    const { mean, variance } = moments(e, x!, sorted);
+    normalize(e, x!, mean, variance, n.attrs.epsilon as number, affine(scale), affine(bias), out);
   });
 });
