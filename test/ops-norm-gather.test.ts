@@ -217,6 +217,17 @@ describe('indices out of range or negative', () => {
     });
   }
 
+  test('scatter indices that clamp onto the same position write one of their updates', async () => {
+    let b = new MLGraphBuilder(ctx);
+    const se = b.scatterElements(constant(b, 'float32', [5], [0, 1, 2, 3, 4]), constant(b, 'int64', [2], [7, 9]), constant(b, 'float32', [2], [-1, -2]));
+    const out = await run(b, se);
+    assert.deepEqual(out.slice(0, 4), [0, 1, 2, 3]);
+    assert.ok(out[4] === -1 || out[4] === -2, `last element ${out[4]}`);
+    b = new MLGraphBuilder(ctx);
+    const sn = b.scatterND(constant(b, 'float32', [2, 2], [0, 1, 2, 3]), constant(b, 'int32', [2, 1], [-5, 0]), constant(b, 'float32', [2, 2], [-1, -1, -1, -1]));
+    assert.deepEqual(await run(b, sn), [-1, -1, 2, 3]);
+  });
+
   test('gatherND clamps each coordinate against its own dimension', async () => {
     const b = new MLGraphBuilder(ctx);
     const x = constant(b, 'int32', [2, 3], [0, 1, 2, 10, 11, 12]);

@@ -11,8 +11,8 @@ import { defineLowering, int, type Emitter, type LoweringNode } from '../emitter
  */
 function safeIndices(e: Emitter, indices: string, type: MLOperandDataType, sizes: readonly number[], scalar: boolean): string {
   const dims = scalar ? [] : [sizes.length];
-  // Clamped with Less/Greater + Where: onnxruntime's int64 Min, Max and Clip compare only the low 32 bits, so they
-  // let 2^32 - 1 (a uint32 index) or 2^40 through.
+  // Clamped with Less/Greater + Where: onnxruntime's int64 Min, Max and Clip mis-compare values outside the int32
+  // range (Min(2^32 - 1, 4) gives 2^32 - 1), which would let a large uint32 or int64 index through.
   const zero = e.int64s([0], []);
   const last = e.int64s(sizes.map((s) => s - 1), dims);
   let idx = type === 'int64' ? indices : e.cast(indices, 'int64');
