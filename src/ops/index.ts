@@ -6,5 +6,7 @@ import './movement.js';
 import './recurrent.js';
 import './reduction.js';
 import './shaping.js';
+import './normalization.js';
+import './gather.js';
 
 export { allOps, getOp } from './registry.js';

@@ -1,13 +1,24 @@
-// matmul (spec §matmul): stacks of matrices with broadcast batch dimensions.
+// matmul (spec §matmul): stacks of matrices with broadcast batch dimensions; gemm (spec §gemm): one 2-D product
+// with optional transposes, scaling and an added third operand.
 import { FLOAT_TYPES } from '../graph/dtypes.js';
+import { castNumber } from '../graph/cast.js';
 import { broadcastShapes, shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
 
+export interface MLGemmOptions extends MLOperatorOptions {
+  c?: MLOperand;
+  alpha?: number;
+  beta?: number;
+  aTranspose?: boolean;
+  bTranspose?: boolean;
+}
+
 declare module '../api/builder.js' {
   interface MLGraphBuilder {
     matmul(a: MLOperand, b: MLOperand, options?: MLOperatorOptions): MLOperand;
+    gemm(a: MLOperand, b: MLOperand, options?: MLGemmOptions): MLOperand;
   }
 }
 
@@ -29,5 +40,43 @@ defineOp({
     const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2));
     if (!batch) return c.fail(`batch dimensions of ${shapeToString(A.shape)} and ${shapeToString(B.shape)} are not broadcastable`);
     return { inputs: [A, B], outputs: [c.output(A.dataType, [...batch, rowsA, colsB])] };
+  },
+});
+
+/** The spec's "unidirectionally broadcastable": `from` right-aligned against `to`, each dimension equal or 1. */
+function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  const offset = to.length - from.length;
+  return from.every((d, i) => d === 1 || d === to[offset + i]);
+}
+
+defineOp({
+  name: 'gemm',
+  optionsAt: 2,
+  limits: {
+    a: limits(FLOAT_TYPES, 2, 2), b: limits(FLOAT_TYPES, 2, 2), c: limits(FLOAT_TYPES, 0, 2), output: limits(FLOAT_TYPES, 2, 2),
+  },
+  create(c, [a, b, optionsArg]) {
+    const A = c.operand(a, 'a');
+    const B = c.operand(b, 'b');
+    if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
+    const options = c.options(optionsArg);
+    const alpha = Number(castNumber(c.double(options.alpha, 'alpha', 1), A.dataType));
+    const beta = Number(castNumber(c.double(options.beta, 'beta', 1), A.dataType));
+    const aTranspose = c.bool(options.aTranspose, false);
+    const bTranspose = c.bool(options.bTranspose, false);
+    const shapeA = aTranspose ? [...A.shape].reverse() : A.shape;
+    const shapeB = bTranspose ? [...B.shape].reverse() : B.shape;
+    if (shapeA[1] !== shapeB[0]) {
+      c.fail(`a's columns (${shapeA[1]}, of ${shapeToString(shapeA)}${aTranspose ? ' transposed' : ''}) must equal b's rows `
+        + `(${shapeB[0]}, of ${shapeToString(shapeB)}${bTranspose ? ' transposed' : ''})`);
+    }
+    const shape = [shapeA[0]!, shapeB[1]!];
+    const C = c.optionalOperand(options.c, 'c');
+    if (C) {
+      if (!broadcastsTo(C.shape, shape)) c.fail(`c of shape ${shapeToString(C.shape)} is not broadcastable to ${shapeToString(shape)}`);
+      if (C.dataType !== A.dataType) c.fail(`c (${C.dataType}) must have a's data type (${A.dataType})`);
+    }
+    return { inputs: [A, B, C], attrs: { alpha, beta, aTranspose, bTranspose }, outputs: [c.output(A.dataType, shape)] };
   },
 });

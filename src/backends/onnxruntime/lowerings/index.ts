@@ -6,3 +6,5 @@ import './movement.js';
 import './recurrent.js';
 import './reduction.js';
 import './shaping.js';
+import './normalization.js';
+import './gather.js';

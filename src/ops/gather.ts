@@ -1,0 +1,138 @@
+// Indexed reads and writes (spec §gather, §gatherElements, §gatherND, §scatterElements, §scatterND).
+// Index values are only known when the graph runs, so validation here covers types and shapes; the lowering makes
+// negative indices count from the end and clamps out-of-range ones, so no index ever reads or writes out of bounds.
+import { DATA_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { shapeToString } from '../graph/shape.js';
+import type { MLOperand } from '../api/operand.js';
+import type { MLOperatorOptions } from '../api/types.js';
+import type { OpContext, OperandRef } from './context.js';
+import { defineOp, limits } from './registry.js';
+
+export interface MLGatherOptions extends MLOperatorOptions {
+  axis?: number;
+}
+export interface MLScatterOptions extends MLOperatorOptions {
+  axis?: number;
+}
+
+declare module '../api/builder.js' {
+  interface MLGraphBuilder {
+    gather(input: MLOperand, indices: MLOperand, options?: MLGatherOptions): MLOperand;
+    gatherElements(input: MLOperand, indices: MLOperand, options?: MLGatherOptions): MLOperand;
+    gatherND(input: MLOperand, indices: MLOperand, options?: MLOperatorOptions): MLOperand;
+    scatterElements(input: MLOperand, indices: MLOperand, updates: MLOperand, options?: MLScatterOptions): MLOperand;
+    scatterND(input: MLOperand, indices: MLOperand, updates: MLOperand, options?: MLOperatorOptions): MLOperand;
+  }
+}
+
+export const INDEX_TYPES: readonly MLOperandDataType[] = ['int32', 'uint32', 'int64'];
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+function axisOf(c: OpContext, optionsArg: unknown, x: OperandRef): number {
+  const axis = c.optionalUint(c.options(optionsArg).axis, 'axis', 0);
+  if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
+  return axis;
+}
+
+function sameRank(c: OpContext, x: OperandRef, other: OperandRef, param: string): void {
+  if (other.rank !== x.rank) c.fail(`${param} has rank ${other.rank}, the input has rank ${x.rank}`);
+}
+
+/** Elements variants: `indices` has the input's shape except along `axis`. */
+function checkElementIndices(c: OpContext, x: OperandRef, indices: OperandRef, axis: number): void {
+  sameRank(c, x, indices, 'indices');
+  const expected = x.shape.map((d, i) => (i === axis ? indices.shape[axis]! : d));
+  if (!sameShape(indices.shape, expected)) {
+    c.fail(`indices shape ${shapeToString(indices.shape)} must equal the input shape ${shapeToString(x.shape)} except along axis ${axis}`);
+  }
+}
+
+/** ND variants: the shape indices.shape[:-1] + input.shape[k:], where k = indices.shape[-1] coordinates per index. */
+function sliceShape(c: OpContext, x: OperandRef, indices: OperandRef): number[] {
+  const k = indices.shape[indices.rank - 1]!;
+  if (k > x.rank) c.fail(`indices' last dimension ${k} (coordinates per index) is greater than the input rank ${x.rank}`);
+  return [...indices.shape.slice(0, -1), ...x.shape.slice(k)];
+}
+
+function updatesOperand(c: OpContext, x: OperandRef, value: unknown): OperandRef {
+  const updates = c.operand(value, 'updates');
+  if (updates.dataType !== x.dataType) c.fail(`updates has data type ${updates.dataType}, the input has ${x.dataType}`);
+  return updates;
+}
+
+defineOp({
+  name: 'gather',
+  optionsAt: 2,
+  limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES), output: limits(DATA_TYPES) },
+  create(c, [input, indicesArg, optionsArg]) {
+    const x = c.operand(input, 'input');
+    const indices = c.operand(indicesArg, 'indices');
+    const axis = axisOf(c, optionsArg, x);
+    const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+    return { inputs: [x, indices], attrs: { axis }, outputs: [c.output(x.dataType, shape)] };
+  },
+});
+
+defineOp({
+  name: 'gatherElements',
+  optionsAt: 2,
+  limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), output: limits(DATA_TYPES, 1) },
+  create(c, [input, indicesArg, optionsArg]) {
+    const x = c.operand(input, 'input');
+    const indices = c.operand(indicesArg, 'indices');
+    const axis = axisOf(c, optionsArg, x);
+    checkElementIndices(c, x, indices, axis);
+    // One output element per index: the output takes the indices' shape.
+    return { inputs: [x, indices], attrs: { axis }, outputs: [c.output(x.dataType, indices.shape)] };
+  },
+});
+
+defineOp({
+  name: 'gatherND',
+  optionsAt: 2,
+  limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), output: limits(DATA_TYPES) },
+  create(c, [input, indicesArg]) {
+    const x = c.operand(input, 'input');
+    const indices = c.operand(indicesArg, 'indices');
+    return { inputs: [x, indices], outputs: [c.output(x.dataType, sliceShape(c, x, indices))] };
+  },
+});
+
+defineOp({
+  name: 'scatterElements',
+  optionsAt: 3,
+  limits: {
+    input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), updates: limits(DATA_TYPES, 1), output: limits(DATA_TYPES, 1),
+  },
+  create(c, [input, indicesArg, updatesArg, optionsArg]) {
+    const x = c.operand(input, 'input');
+    const indices = c.operand(indicesArg, 'indices');
+    const updates = updatesOperand(c, x, updatesArg);
+    sameRank(c, x, updates, 'updates');
+    const axis = axisOf(c, optionsArg, x);
+    checkElementIndices(c, x, indices, axis);
+    if (!sameShape(updates.shape, indices.shape)) {
+      c.fail(`updates shape ${shapeToString(updates.shape)} must equal the indices shape ${shapeToString(indices.shape)}`);
+    }
+    return { inputs: [x, indices, updates], attrs: { axis }, outputs: [c.output(x.dataType, x.shape)] };
+  },
+});
+
+defineOp({
+  name: 'scatterND',
+  optionsAt: 3,
+  limits: {
+    input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), updates: limits(DATA_TYPES), output: limits(DATA_TYPES, 1),
+  },
+  create(c, [input, indicesArg, updatesArg]) {
+    const x = c.operand(input, 'input');
+    const indices = c.operand(indicesArg, 'indices');
+    const updates = updatesOperand(c, x, updatesArg);
+    const expected = sliceShape(c, x, indices);
+    if (!sameShape(updates.shape, expected)) {
+      c.fail(`updates shape ${shapeToString(updates.shape)} must be ${shapeToString(expected)} (indices' leading dimensions, then the input's trailing ones)`);
+    }
+    return { inputs: [x, indices, updates], outputs: [c.output(x.dataType, x.shape)] };
+  },
+});
