@@ -186,3 +186,129 @@ describe('int4/uint4 tensors', () => {
     graph.destroy();
   });
 });
+
+// ---- every advertised combination against a JS reference ---------------------------------------------------------
+
+/** Input shapes by rank with a scale shape each: per-tensor, per-axis, blockwise on one or several axes, full. */
+const SHAPES: { shape: number[]; scale: number[] }[] = [
+  { shape: [], scale: [] },
+  { shape: [6], scale: [2] },
+  { shape: [5], scale: [5] },
+  { shape: [4, 6], scale: [4, 1] },
+  { shape: [4, 6, 2], scale: [2, 3, 1] },
+  { shape: [2, 4, 6, 2], scale: [1, 2, 3, 2] },
+  { shape: [2, 3, 1, 4, 2], scale: [1, 1, 1, 1, 1] },
+];
+
+/** Integer values spread over the type's range, including both ends. */
+function integers(t: MLOperandDataType, n: number, seed: number): number[] {
+  const { min, max } = intRange(t);
+  const lo = Number(min);
+  const span = Number(max) - lo;
+  return Array.from({ length: n }, (_, i) => (i === 0 ? lo : i === 1 ? Number(max) : lo + Math.floor((((i * 7919 + seed * 104729) % 1000) / 999) * span)));
+}
+
+/** Rounds to the stored value of float type `t`. */
+const stored = (v: number, t: MLOperandDataType) => Number(castNumber(v, t));
+
+function closeTo(a: number, e: number, t: MLOperandDataType): boolean {
+  if (a === e) return true;
+  // One unit in the last place of the output type (the graph computes in float32 and rounds once more to float16).
+  const ulp = t === 'float16' ? 2 ** (Math.floor(Math.log2(Math.abs(e))) - 10) : 2 ** (Math.floor(Math.log2(Math.abs(e))) - 23);
+  return Math.abs(a - e) <= ulp;
+}
+
+type Feeds = Record<string, TypedArray>;
+
+/** Builds scale and zeroPoint as graph inputs or as constants, runs, and returns the output values. */
+async function run(op: 'quantizeLinear' | 'dequantizeLinear', asInputs: boolean,
+  x: { t: MLOperandDataType; shape: number[]; v: number[] }, s: { t: MLOperandDataType; shape: number[]; v: number[] },
+  z: { t: MLOperandDataType; v: number[] }, outType: MLOperandDataType): Promise<number[]> {
+  const b = new MLGraphBuilder(ctx);
+  const feeds: Feeds = { x: encode(x.v, x.t) };
+  const operand = (name: string, t: MLOperandDataType, shape: number[], v: number[]) => {
+    if (!asInputs) return b.constant({ dataType: t, shape }, encode(v, t));
+    feeds[name] = encode(v, t);
+    return b.input(name, { dataType: t, shape });
+  };
+  const input = b.input('x', { dataType: x.t, shape: x.shape });
+  const y = b[op](input, operand('s', s.t, s.shape, s.v), operand('z', z.t, s.shape, z.v));
+  assert.equal(y.dataType, outType);
+  assert.deepEqual(y.shape, x.shape);
+  const graph = await b.build({ y });
+  const out = (await ctx.compute(graph, feeds)).y!;
+  graph.destroy();
+  return decode(out.data, outType, count(x.shape));
+}
+
+describe('opSupportLimits() truth: quantizeLinear/dequantizeLinear', () => {
+  type QLimits = Record<'input' | 'scale' | 'zeroPoint' | 'output', { dataTypes: MLOperandDataType[]; rankRange: { min: number; max: number } }>;
+  const limitsOf = (op: string) => (ctx.opSupportLimits() as unknown as Record<string, QLimits>)[op]!;
+
+  test('advertised types are the spec tables plus int4/uint4', () => {
+    const dq = limitsOf('dequantizeLinear');
+    const q = limitsOf('quantizeLinear');
+    const ints = ['uint8', 'int8', 'uint32', 'int32', 'int4', 'uint4'];
+    assert.deepEqual(dq.input.dataTypes, ints);
+    assert.deepEqual(dq.zeroPoint.dataTypes, ints);
+    assert.deepEqual(dq.scale.dataTypes, ['float32', 'float16']);
+    assert.deepEqual(q.input.dataTypes, ['float32', 'float16']);
+    assert.deepEqual(q.output.dataTypes, ints);
+    // 4-bit types appear nowhere but here and at the graph's edges.
+    for (const [op, lim] of Object.entries(ctx.opSupportLimits() as unknown as Record<string, QLimits>)) {
+      // The context-wide input/constant/output members do list them: graphs take and give 4-bit tensors.
+      if (['quantizeLinear', 'dequantizeLinear', 'input', 'constant', 'output'].includes(op) || typeof lim !== 'object' || !lim) continue;
+      for (const [param, l] of Object.entries(lim)) {
+        if (!l || typeof l !== 'object' || !('dataTypes' in l)) continue;
+        assert.ok(!l.dataTypes.includes('int4') && !l.dataTypes.includes('uint4'), `${op}.${param} does not list 4-bit types`);
+      }
+    }
+  });
+
+  test('dequantizeLinear: every input × scale type, ranks 0 to 5', async () => {
+    const lim = limitsOf('dequantizeLinear');
+    for (const it of lim.input.dataTypes) {
+      assert.ok(lim.zeroPoint.dataTypes.includes(it));
+      for (const st of lim.scale.dataTypes) {
+        for (const [k, { shape, scale }] of SHAPES.entries()) {
+          const xs = integers(it, count(shape), k);
+          const zs = integers(it, count(scale), k + 3).map((v) => Math.trunc(v / 2));
+          const ss = Array.from({ length: count(scale) }, (_, j) => stored(0.1 * (j + 1) + 0.013 * k, st));
+          const got = await run('dequantizeLinear', k % 2 === 1, { t: it, shape, v: xs }, { t: st, shape: scale, v: ss }, { t: it, v: zs }, st);
+          got.forEach((a, i) => {
+            const j = blockIndex(i, shape, scale);
+            const e = stored((xs[i]! - zs[j]!) * ss[j]!, st);
+            assert.ok(closeTo(a, e, st), `${it}/${st} ${JSON.stringify(shape)}/${JSON.stringify(scale)} element ${i}: ${a}, expected ${e}`);
+          });
+        }
+      }
+    }
+  });
+
+  test('quantizeLinear: every input × zeroPoint type, ranks 0 to 5, with ties and saturation', async () => {
+    const lim = limitsOf('quantizeLinear');
+    for (const it of lim.input.dataTypes) {
+      assert.ok(lim.scale.dataTypes.includes(it));
+      for (const zt of lim.zeroPoint.dataTypes) {
+        assert.ok(lim.output.dataTypes.includes(zt));
+        const { min, max } = intRange(zt);
+        const span = Number(max) - Number(min);
+        for (const [k, { shape, scale }] of SHAPES.entries()) {
+          // Power-of-two scales keep input / scale exact, so halves stay halves (round to even is observable).
+          const ss = Array.from({ length: count(scale) }, (_, j) => 2 ** ((j % 4) - 2));
+          const zs = integers(zt, count(scale), k).map((v) => Math.trunc(v / 4));
+          const xs = Array.from({ length: count(shape) }, (_, i) => {
+            const q = ((i * 7 + k) % 23 - 11) * Math.floor(span / 8) + (i % 2 ? 0.5 : 0);
+            return stored(q * ss[blockIndex(i, shape, scale)]!, it);
+          });
+          const got = await run('quantizeLinear', k % 2 === 0, { t: it, shape, v: xs }, { t: it, shape: scale, v: ss }, { t: zt, v: zs }, zt);
+          got.forEach((a, i) => {
+            const j = blockIndex(i, shape, scale);
+            const e = Math.min(Number(max), Math.max(Number(min), roundEven(xs[i]! / ss[j]!) + zs[j]!));
+            assert.equal(a, e, `${it}/${zt} ${JSON.stringify(shape)}/${JSON.stringify(scale)} element ${i} (x ${xs[i]}, scale ${ss[j]}, zeroPoint ${zs[j]})`);
+          });
+        }
+      }
+    }
+  });
+});
