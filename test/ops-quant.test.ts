@@ -175,6 +175,20 @@ describe('int4/uint4 tensors', () => {
     graph.destroy();
   });
 
+  test('quantizeLinear saturates infinities and maps NaN to 0, like the spec\'s cast', async () => {
+    for (const zt of ['int8', 'uint8', 'int32', 'uint32', 'int4', 'uint4'] as const) {
+      const b = new MLGraphBuilder(ctx);
+      const x = b.input('x', { dataType: 'float32', shape: [3] });
+      const s = b.constant({ dataType: 'float32', shape: [1] }, new Float32Array([1]));
+      const y = b.quantizeLinear(x, s, b.constant({ dataType: zt, shape: [1] }, encode([3], zt)));
+      const graph = await b.build({ y });
+      const out = await ctx.compute(graph, { x: new Float32Array([NaN, Infinity, -Infinity]) });
+      const { min, max } = intRange(zt);
+      assert.deepEqual(decode(out.y!.data, zt, 3), [0, Number(max), Number(min)], zt);
+      graph.destroy();
+    }
+  });
+
   test('uint4 graph input of odd length', async () => {
     const b = new MLGraphBuilder(ctx);
     const x = b.input('x', { dataType: 'uint4', shape: [3, 1] });

@@ -60,5 +60,7 @@ defineLowering('quantizeLinear', (n, e) => {
   const carrier = DTYPES[out].unpacked;
   const bound = (v: bigint) => castTo(e, e.initializer(carrier, [], encodeScalar(carrier, v)), ct);
   const clamped = e.op('Clip', [shifted, bound(min), bound(max)]);
-  e.cast(clamped, carrier, n.outputs[0]);
+  // NaN stays NaN through Clip, and its cast to an integer is unspecified; the spec's cast makes it 0.
+  const finite = e.op('Where', [e.op('IsNaN', [clamped]), bound(0n), clamped]);
+  e.cast(finite, carrier, n.outputs[0]);
 });
