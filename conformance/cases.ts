@@ -2,7 +2,7 @@
 // README) and turning their encoded values into typed arrays.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DTYPES, type MLOperandDataType, type TypedArray } from '../src/graph/dtypes.js';
+import { DTYPES, packNibbles, type MLOperandDataType, type TypedArray } from '../src/graph/dtypes.js';
 import { toFloat16Bits } from '../src/graph/float16.js';
 
 export type Dim = number | { name: string; maxSize: number };
@@ -64,6 +64,8 @@ export function toTypedArray(data: unknown, dataType: MLOperandDataType, count: 
   const d = DTYPES[dataType];
   const values = Array.isArray(data) ? data : Array.from({ length: count }, () => data);
   if (values.length !== count) throw new Error(`data has ${values.length} values, shape needs ${count}`);
+  // The cases list int4/uint4 data as element values; the API takes them packed.
+  if (d.bits < 8) return packNibbles(values.map(decodeNumber));
   const out = new d.array(count);
   for (let i = 0; i < count; i++) {
     const v = values[i];

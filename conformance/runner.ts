@@ -1,7 +1,7 @@
 // Replays conformance cases through the public WebNN API, the way a browser test does: constants with
 // builder.constant, inputs with createTensor + writeTensor, dispatch, readTensor; then checks tolerances.
 import { MLGraphBuilder, type MLContext, type MLOperand, type MLTensor } from '../src/index.js';
-import { viewAs } from '../src/graph/dtypes.js';
+import { isSubByte, unpackNibbles, viewAs } from '../src/graph/dtypes.js';
 import { caseKey, countOf, primaryOperator, toTypedArray, type ConformanceCase } from './cases.js';
 import { compareOutput } from './compare.js';
 
@@ -97,7 +97,7 @@ export async function runCase(context: MLContext, c: ConformanceCase): Promise<C
       if (operand.shape.join() !== expectedShape.join()) problems.push(`${name}: shape [${operand.shape}], expected [${expectedShape}]`);
       if (problems.length) continue;
       const bytes = new Uint8Array(await context.readTensor(outTensors[name]!));
-      const actual = viewAs(dataType, bytes);
+      const actual = isSubByte(dataType) ? unpackNibbles(dataType, bytes, countOf(operand.shape)) : viewAs(dataType, bytes);
       const limit = Array.isArray(expected.data) ? Infinity : 1000; // WPT checks 1000 elements of a filled tensor
       const why = compareOutput(actual, expected.data, dataType, c.tolerance, limit);
       if (why) problems.push(`${name}: ${why}`);

@@ -9,6 +9,6 @@ export { MLGraph } from './api/graph.js';
 export { MLOperand } from './api/operand.js';
 export { MLTensor } from './api/tensor.js';
 export type * from './api/types.js';
-export { DATA_TYPES } from './graph/dtypes.js';
+export { ALL_DATA_TYPES, DATA_TYPES } from './graph/dtypes.js';
 export { toFloat16Bits, fromFloat16Bits } from './graph/float16.js';
 export type * from './ops/recurrent.js';

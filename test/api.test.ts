@@ -3,7 +3,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DATA_TYPES, fromFloat16Bits, installGlobals, ml, MLContext, MLGraph, MLGraphBuilder, MLOperand, MLTensor, toFloat16Bits,
+  ALL_DATA_TYPES, fromFloat16Bits, installGlobals, ml, MLContext, MLGraph, MLGraphBuilder, MLOperand, MLTensor, toFloat16Bits,
 } from '../src/index.js';
 import type { MLOperandDescriptor, MLTensorLimits } from '../src/index.js';
 
@@ -309,7 +309,7 @@ function assertTensorLimits(value: unknown, where: string): void {
   const l = value as MLTensorLimits;
   assert.ok(l && typeof l === 'object', `${where} is an object`);
   assert.ok(Array.isArray(l.dataTypes) && l.dataTypes.length > 0, `${where}.dataTypes is a non-empty array`);
-  for (const t of l.dataTypes) assert.ok((DATA_TYPES as readonly string[]).includes(t), `${where}.dataTypes has ${t}`);
+  for (const t of l.dataTypes) assert.ok((ALL_DATA_TYPES as readonly string[]).includes(t), `${where}.dataTypes has ${t}`);
   assert.ok(Number.isInteger(l.rankRange?.min) && Number.isInteger(l.rankRange?.max), `${where}.rankRange has integer min/max`);
   assert.ok(l.rankRange.min >= 0 && l.rankRange.min <= l.rankRange.max, `${where}.rankRange is ordered`);
 }

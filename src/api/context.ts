@@ -1,6 +1,6 @@
 // MLContext: tensors, their reads and writes, and dispatch, ordered on one timeline per context.
 import type { Backend, HostTensor } from '../backends/backend.js';
-import { DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
+import { ALL_DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
 import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH } from '../graph/shape.js';
 import { allOps } from '../ops/registry.js';
@@ -245,7 +245,7 @@ export class MLContext {
   }
 
   opSupportLimits(): MLOpSupportLimits {
-    const all = { dataTypes: [...DATA_TYPES], rankRange: { min: 0, max: MAX_RANK } };
+    const all = { dataTypes: [...ALL_DATA_TYPES], rankRange: { min: 0, max: MAX_RANK } };
     const result: MLOpSupportLimits = {
       preferredInputLayout: 'nchw',
       maxTensorByteLength: MAX_TENSOR_BYTE_LENGTH,

@@ -1,5 +1,5 @@
 // The spec's "check dimensions" for MLOperandDescriptor / MLTensorDescriptor arguments.
-import { DATA_TYPES, DTYPES, isDataType } from '../graph/dtypes.js';
+import { ALL_DATA_TYPES, byteLength as bytesOf, isDataType } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
 import { elementCount, isValidDimension, MAX_RANK, MAX_TENSOR_BYTE_LENGTH, MAX_DIMENSION, shapeToString } from '../graph/shape.js';
 
@@ -8,7 +8,7 @@ export function checkDescriptor(value: unknown, what: string): OperandDescriptor
   if (!value || typeof value !== 'object') throw new TypeError(`${what}: descriptor must be an object with dataType and shape`);
   const { dataType, shape } = value as { dataType?: unknown; shape?: unknown };
   if (!isDataType(dataType)) {
-    throw new TypeError(`${what}: dataType '${String(dataType)}' is not one of ${DATA_TYPES.join(', ')}`);
+    throw new TypeError(`${what}: dataType '${String(dataType)}' is not one of ${ALL_DATA_TYPES.join(', ')}`);
   }
   if (shape === undefined && 'dimensions' in (value as object)) {
     throw new TypeError(`${what}: descriptor has 'dimensions'; the spec now calls it 'shape'`);
@@ -27,7 +27,7 @@ export function checkDescriptor(value: unknown, what: string): OperandDescriptor
   const numeric = dims as number[];
   const count = elementCount(numeric);
   if (count > MAX_DIMENSION) throw new TypeError(`${what}: shape ${shapeToString(numeric)} has ${count} elements, more than ${MAX_DIMENSION}`);
-  if (count * DTYPES[dataType].bytes > MAX_TENSOR_BYTE_LENGTH) {
+  if (bytesOf(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
     throw new TypeError(`${what}: shape ${shapeToString(numeric)} of ${dataType} exceeds the maximum tensor byte length ${MAX_TENSOR_BYTE_LENGTH}`);
   }
   return { dataType, shape: numeric };
@@ -41,7 +41,7 @@ function enforceRangeUint(v: unknown): number {
 }
 
 export function byteLength(desc: OperandDescriptor): number {
-  return elementCount(desc.shape) * DTYPES[desc.dataType].bytes;
+  return bytesOf(desc.dataType, elementCount(desc.shape));
 }
 
 export function sameDescriptor(a: OperandDescriptor, b: OperandDescriptor): boolean {

@@ -1,6 +1,6 @@
 // The spec's "cast" of an abstract number (MLNumber: bigint or double) to an MLOperandDataType:
 // floats round to nearest-even with overflow to ±Infinity; integers clamp, then round half to even, NaN → 0.
-import { DTYPES, intRange, type MLOperandDataType } from './dtypes.js';
+import { DTYPES, intRange, packNibbles, type MLOperandDataType } from './dtypes.js';
 import { fromFloat16Bits, toFloat16Bits } from './float16.js';
 
 export type MLNumber = number | bigint;
@@ -34,8 +34,9 @@ export function castNumber(x: MLNumber, dataType: MLOperandDataType): number | b
 /** The bytes of one element of `dataType` holding the cast of `x`. */
 export function encodeScalar(dataType: MLOperandDataType, x: MLNumber): Uint8Array {
   const d = DTYPES[dataType];
-  const arr = new d.array(1);
   const v = castNumber(x, dataType);
+  if (d.bits < 8) return packNibbles([v as number]);
+  const arr = new d.array(1);
   if (dataType === 'float16') (arr as Uint16Array)[0] = toFloat16Bits(v as number);
   else (arr as unknown as { [i: number]: number | bigint })[0] = v;
   return new Uint8Array(arr.buffer);

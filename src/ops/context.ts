@@ -1,6 +1,6 @@
 // What an operator's `create` step works with: argument conversion the way WebIDL does it, operand resolution,
 // and the TypeError that names the operator and its label.
-import { DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
+import { ALL_DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
 import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
 import type { MLNumber } from '../graph/cast.js';
@@ -129,7 +129,7 @@ export class OpContext {
   }
 
   dataType(value: unknown, name: string): MLOperandDataType {
-    if (!isDataType(value)) this.fail(`${name} '${String(value)}' is not an MLOperandDataType (${DATA_TYPES.join(', ')})`);
+    if (!isDataType(value)) this.fail(`${name} '${String(value)}' is not an MLOperandDataType (${ALL_DATA_TYPES.join(', ')})`);
     return value;
   }
 }

@@ -8,5 +8,6 @@ import './reduction.js';
 import './shaping.js';
 import './normalization.js';
 import './gather.js';
+import './quantization.js';
 
 export { allOps, getOp } from './registry.js';

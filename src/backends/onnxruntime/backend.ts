@@ -3,6 +3,7 @@
 import ort from 'onnxruntime-node';
 import type { GraphIR } from '../../graph/ir.js';
 import { viewAs } from '../../graph/dtypes.js';
+import { boundaryDescriptor } from './subbyte.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
 import { encodeModel } from './onnx-proto.js';
 import { lowerToOnnx } from './lower.js';
@@ -24,8 +25,9 @@ export function sessionOptions(provider: ExecutionProvider): ort.InferenceSessio
 function ortTensor(t: HostTensor): ort.Tensor {
   const cached = t.handle as { data: Uint8Array; tensor: ort.Tensor } | undefined;
   if (cached && cached.data === t.data) return cached.tensor;
-  const view = viewAs(t.dataType, t.data);
-  const tensor = new ort.Tensor(t.dataType, view as Float32Array, t.shape as number[]);
+  const { dataType, shape } = boundaryDescriptor({ dataType: t.dataType, shape: [...t.shape] });
+  const view = viewAs(dataType, t.data);
+  const tensor = new ort.Tensor(dataType as 'float32', view as Float32Array, shape);
   t.handle = { data: t.data, tensor };
   return tensor;
 }

@@ -1,9 +1,10 @@
 // GraphIR → ONNX ModelProto. Each IR node goes through its op's lowering; graph inputs keep their names and
 // graph outputs are produced under theirs, so onnxruntime feeds and fetches use the WebNN names.
-import { DTYPES } from '../../graph/dtypes.js';
-import type { GraphIR } from '../../graph/ir.js';
+import { DTYPES, isSubByte } from '../../graph/dtypes.js';
+import type { GraphIR, OperandDescriptor } from '../../graph/ir.js';
 import { Emitter, getLowering, type LoweringNode } from './emitter.js';
 import type { OnnxModel, OnnxValueInfo } from './onnx-proto.js';
+import { boundaryDescriptor, graphConstant, packOutput, unpackInput } from './subbyte.js';
 import './lowerings/index.js';
 
 export const OPSET = 21;
@@ -11,7 +12,9 @@ export const IR_VERSION = 10;
 
 export class LoweringError extends Error {}
 
-function valueInfo(name: string, dataType: keyof typeof DTYPES, shape: readonly number[]): OnnxValueInfo {
+/** A graph input/output as the ONNX model declares it (sub-byte types as their packed bytes). */
+function valueInfo(name: string, desc: OperandDescriptor): OnnxValueInfo {
+  const { dataType, shape } = boundaryDescriptor(desc);
   return { name, type: { tensorType: { elemType: DTYPES[dataType].onnx, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
 }
 
@@ -33,14 +36,18 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
   const prefix = internalPrefix(ir);
   const e = new Emitter(prefix);
   const names = new Map<number, string>();
-  for (const input of ir.inputs) names.set(input.operand, input.name);
+  // Sub-byte inputs arrive packed; their unpacked value gets an internal name (unpacked below).
+  for (const input of ir.inputs) {
+    names.set(input.operand, isSubByte(ir.operands[input.operand]!.desc.dataType) ? `${prefix}v${input.operand}` : input.name);
+  }
   const inputNames = new Set(ir.inputs.map((i) => i.name));
   const outputNames = new Map<string, string>();
   for (const out of ir.outputs) outputNames.set(out.name, inputNames.has(out.name) ? `${prefix}out:${out.name}` : out.name);
-  // The first output name of an operand becomes its value name; further names get an Identity.
+  // The first output name of an operand becomes its value name; further names get an Identity (sub-byte outputs
+  // all get a packing step instead).
   const extraOutputs: { name: string; operand: number }[] = [];
   for (const out of ir.outputs) {
-    if (names.has(out.operand)) extraOutputs.push(out);
+    if (names.has(out.operand) || isSubByte(ir.operands[out.operand]!.desc.dataType)) extraOutputs.push(out);
     else names.set(out.operand, outputNames.get(out.name)!);
   }
   const nameOf = (id: number): string => {
@@ -51,7 +58,12 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
 
   for (const [id, bytes] of ir.constants) {
     const op = ir.operands[id]!;
-    e.initializer(op.desc.dataType, op.desc.shape, bytes, nameOf(id));
+    const c = graphConstant(op.desc, bytes);
+    e.initializer(c.dataType, op.desc.shape, c.bytes, nameOf(id));
+  }
+  for (const input of ir.inputs) {
+    const desc = ir.operands[input.operand]!.desc;
+    if (isSubByte(desc.dataType)) unpackInput(e, input.name, desc, nameOf(input.operand));
   }
 
   for (const node of ir.nodes) {
@@ -72,7 +84,11 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
     };
     lowering(ln, e);
   }
-  for (const out of extraOutputs) e.node('Identity', [nameOf(out.operand)], [outputNames.get(out.name)!]);
+  for (const out of extraOutputs) {
+    const desc = ir.operands[out.operand]!.desc;
+    if (isSubByte(desc.dataType)) packOutput(e, nameOf(out.operand), desc, outputNames.get(out.name)!);
+    else e.node('Identity', [nameOf(out.operand)], [outputNames.get(out.name)!]);
+  }
 
   const model: OnnxModel = {
     irVersion: IR_VERSION,
@@ -83,8 +99,8 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
       name: graphName,
       node: e.nodes,
       initializer: e.initializers,
-      input: ir.inputs.map((i) => valueInfo(i.name, ir.operands[i.operand]!.desc.dataType, ir.operands[i.operand]!.desc.shape)),
-      output: ir.outputs.map((o) => valueInfo(outputNames.get(o.name)!, ir.operands[o.operand]!.desc.dataType, ir.operands[o.operand]!.desc.shape)),
+      input: ir.inputs.map((i) => valueInfo(i.name, ir.operands[i.operand]!.desc)),
+      output: ir.outputs.map((o) => valueInfo(outputNames.get(o.name)!, ir.operands[o.operand]!.desc)),
     },
   };
   return { model, outputNames };

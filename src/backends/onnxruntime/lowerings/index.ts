@@ -8,3 +8,4 @@ import './reduction.js';
 import './shaping.js';
 import './normalization.js';
 import './gather.js';
+import './quantization.js';
