@@ -41,6 +41,10 @@ defineLowering('pow', (n, e) => {
   e.castAround(n.outputTypes[0]!, POW_TYPES, 'int64', n.inputs as string[], n.outputs, (i, o) => e.node('Pow', i, o));
 });
 
-for (const [op, onnxOp] of [['abs', 'Abs'], ['neg', 'Neg'], ['exp', 'Exp'], ['log', 'Log'], ['sqrt', 'Sqrt'], ['identity', 'Identity']] as const) {
-  defineLowering(op, direct(onnxOp));
-}
+// ONNX Round rounds halves to even, which is exactly roundEven.
+const UNARY: readonly (readonly [string, string])[] = [
+  ['abs', 'Abs'], ['neg', 'Neg'], ['sign', 'Sign'], ['exp', 'Exp'], ['log', 'Log'], ['sqrt', 'Sqrt'],
+  ['identity', 'Identity'], ['ceil', 'Ceil'], ['floor', 'Floor'], ['roundEven', 'Round'], ['cos', 'Cos'],
+  ['sin', 'Sin'], ['tan', 'Tan'], ['erf', 'Erf'], ['reciprocal', 'Reciprocal'],
+];
+for (const [op, onnxOp] of UNARY) defineLowering(op, direct(onnxOp));
