@@ -40,8 +40,8 @@ defineLowering('linear', (n, e) => {
   e.node('Add', [scaled, scalar(e, t, n.attrs.beta as number)], n.outputs);
 });
 
-// max then min with the bounds present: ONNX Max/Min take every type and propagate NaN inputs, where Clip's
-// handling of NaN is unspecified.
+// max then min with the bounds that are present (absent and float NaN bounds are null): ONNX Max/Min take every
+// type, and onnxruntime's propagate a NaN input, as WebNN's max/min do.
 defineLowering('clamp', (n, e) => {
   const t = n.outputTypes[0]!;
   const bounds = ([['Max', n.attrs.minValue], ['Min', n.attrs.maxValue]] as const).filter(([, v]) => v !== null);
