@@ -28,7 +28,8 @@ function unimplementedReason(c: ConformanceCase, builder: MLGraphBuilder): { mes
 }
 
 function resolveArg(value: unknown, operands: Map<string, MLOperand>): unknown {
-  if (typeof value === 'string') return operands.get(value) ?? value;
+  // Bigint arguments arrive as "-2n" strings; other strings are operand names or are read as numbers by the API.
+  if (typeof value === 'string') return operands.get(value) ?? (/^-?\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value);
   if (Array.isArray(value)) return value.map((v) => resolveArg(v, operands));
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveArg(v, operands)]));

@@ -1,9 +1,21 @@
-// Activations (spec §relu, §sigmoid, §tanh, §softmax).
-import { FLOAT_TYPES, SIGNED_TYPES } from '../graph/dtypes.js';
+// Activations (spec §clamp, §elu, §gelu, §hardSigmoid, §hardSwish, §leakyRelu, §linear, §prelu, §relu, §sigmoid,
+// §softmax, §softplus, §softsign, §tanh).
+import { DATA_TYPES, FLOAT_TYPES, SIGNED_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { castNumber, type MLNumber } from '../graph/cast.js';
+import { broadcastShapes, shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineUnary } from './elementwise.js';
 import { defineOp, limits } from './registry.js';
+
+export interface MLClampOptions extends MLOperatorOptions {
+  minValue?: MLNumber;
+  maxValue?: MLNumber;
+}
+export interface MLEluOptions extends MLOperatorOptions { alpha?: number }
+export interface MLLeakyReluOptions extends MLOperatorOptions { alpha?: number }
+export interface MLHardSigmoidOptions extends MLOperatorOptions { alpha?: number; beta?: number }
+export interface MLLinearOptions extends MLOperatorOptions { alpha?: number; beta?: number }
 
 declare module '../api/builder.js' {
   interface MLGraphBuilder {
@@ -11,12 +23,21 @@ declare module '../api/builder.js' {
     sigmoid(input: MLOperand, options?: MLOperatorOptions): MLOperand;
     tanh(input: MLOperand, options?: MLOperatorOptions): MLOperand;
     softmax(input: MLOperand, axis: number, options?: MLOperatorOptions): MLOperand;
+    clamp(input: MLOperand, options?: MLClampOptions): MLOperand;
+    elu(input: MLOperand, options?: MLEluOptions): MLOperand;
+    gelu(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    hardSigmoid(input: MLOperand, options?: MLHardSigmoidOptions): MLOperand;
+    hardSwish(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    leakyRelu(input: MLOperand, options?: MLLeakyReluOptions): MLOperand;
+    linear(input: MLOperand, options?: MLLinearOptions): MLOperand;
+    prelu(input: MLOperand, slope: MLOperand, options?: MLOperatorOptions): MLOperand;
+    softplus(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    softsign(input: MLOperand, options?: MLOperatorOptions): MLOperand;
   }
 }
 
 defineUnary('relu', SIGNED_TYPES);
-defineUnary('sigmoid', FLOAT_TYPES);
-defineUnary('tanh', FLOAT_TYPES);
+for (const name of ['sigmoid', 'tanh', 'gelu', 'hardSwish', 'softplus', 'softsign']) defineUnary(name, FLOAT_TYPES);
 
 defineOp({
   name: 'softmax',
@@ -27,5 +48,71 @@ defineOp({
     const axis = c.uint(axisArg, 'axis');
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
     return { inputs: [x], attrs: { axis }, outputs: [c.output(x.dataType, x.shape)] };
+  },
+});
+
+/**
+ * A float activation whose `double` options (name → default) are cast to the input's type, as the spec's steps
+ * say; the lowering reads the cast values from the attributes.
+ */
+function defineParametric(name: string, defaults: Readonly<Record<string, number>>): void {
+  defineOp({
+    name,
+    optionsAt: 1,
+    limits: { input: limits(FLOAT_TYPES), output: limits(FLOAT_TYPES) },
+    create(c, [input, optionsArg]) {
+      const x = c.operand(input, 'input');
+      const options = c.options(optionsArg);
+      const attrs: Record<string, number> = {};
+      for (const [key, fallback] of Object.entries(defaults)) {
+        attrs[key] = Number(castNumber(c.double(options[key], key, fallback), x.dataType));
+      }
+      return { inputs: [x], attrs, outputs: [c.output(x.dataType, x.shape)] };
+    },
+  });
+}
+
+defineParametric('elu', { alpha: 1 });
+defineParametric('hardSigmoid', { alpha: 0.2, beta: 0.5 });
+defineParametric('leakyRelu', { alpha: 0.01 });
+defineParametric('linear', { alpha: 1, beta: 0 });
+
+defineOp({
+  name: 'clamp',
+  optionsAt: 1,
+  limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  create(c, [input, optionsArg]) {
+    const x = c.operand(input, 'input');
+    const options = c.options(optionsArg);
+    // A bound is null when absent. A float bound that casts to NaN is dropped too: no value compares below or
+    // above NaN, so it bounds nothing (an integer bound of NaN casts to 0, per the spec's cast).
+    const bound = (key: string): number | bigint | null => {
+      if (options[key] === undefined) return null;
+      const v = castNumber(c.number(options[key], key), x.dataType);
+      return typeof v === 'number' && Number.isNaN(v) ? null : v;
+    };
+    const minValue = bound('minValue');
+    const maxValue = bound('maxValue');
+    if (minValue !== null && maxValue !== null && minValue > maxValue) {
+      c.fail(`minValue ${minValue} is greater than maxValue ${maxValue} (after casting to ${x.dataType})`);
+    }
+    return { inputs: [x], attrs: { minValue, maxValue }, outputs: [c.output(x.dataType, x.shape)] };
+  },
+});
+
+const PRELU_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int64', 'int32', 'int8'];
+
+defineOp({
+  name: 'prelu',
+  optionsAt: 2,
+  limits: { input: limits(PRELU_TYPES), slope: limits(PRELU_TYPES), output: limits(PRELU_TYPES) },
+  create(c, [input, slopeArg]) {
+    const x = c.operand(input, 'input');
+    const slope = c.operand(slopeArg, 'slope');
+    if (slope.dataType !== x.dataType) c.fail(`slope (${slope.dataType}) must have the input's data type (${x.dataType})`);
+    // The spec broadcasts bidirectionally here (the output may be larger than the input).
+    const shape = broadcastShapes(slope.shape, x.shape);
+    if (!shape) return c.fail(`slope shape ${shapeToString(slope.shape)} is not broadcastable with input shape ${shapeToString(x.shape)}`);
+    return { inputs: [x, slope], outputs: [c.output(x.dataType, shape)] };
   },
 });

@@ -20,6 +20,15 @@ declare module '../api/builder.js' {
     log(input: MLOperand, options?: MLOperatorOptions): MLOperand;
     sqrt(input: MLOperand, options?: MLOperatorOptions): MLOperand;
     identity(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    ceil(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    floor(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    roundEven(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    cos(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    sin(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    tan(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    erf(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    reciprocal(input: MLOperand, options?: MLOperatorOptions): MLOperand;
+    sign(input: MLOperand, options?: MLOperatorOptions): MLOperand;
   }
 }
 
@@ -54,7 +63,8 @@ export function defineUnary(name: string, types: readonly MLOperandDataType[]): 
 }
 
 for (const name of ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow']) defineBinary(name);
-defineUnary('abs', SIGNED_TYPES);
-defineUnary('neg', SIGNED_TYPES);
-for (const name of ['exp', 'log', 'sqrt']) defineUnary(name, FLOAT_TYPES);
+for (const name of ['abs', 'neg', 'sign']) defineUnary(name, SIGNED_TYPES);
+for (const name of ['ceil', 'cos', 'erf', 'exp', 'floor', 'log', 'reciprocal', 'roundEven', 'sin', 'sqrt', 'tan']) {
+  defineUnary(name, FLOAT_TYPES);
+}
 defineUnary('identity', DATA_TYPES);

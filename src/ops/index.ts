@@ -9,5 +9,7 @@ import './shaping.js';
 import './normalization.js';
 import './gather.js';
 import './quantization.js';
+import './logical.js';
+import './where.js';
 
 export { allOps, getOp } from './registry.js';

@@ -1,9 +1,13 @@
 // Activations → ONNX.
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
-import { encodeScalar } from '../../../graph/cast.js';
-import { defineLowering, int } from '../emitter.js';
+import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
+import { defineLowering, float, int, type Emitter } from '../emitter.js';
+import { WHERE_TYPES } from './where.js';
 
 const RELU_TYPES: MLOperandDataType[] = ['float32', 'float16', 'int32', 'int8'];
+
+/** A scalar constant of type t (broadcasts against anything). */
+const scalar = (e: Emitter, t: MLOperandDataType, v: MLNumber) => e.initializer(t, [], encodeScalar(t, v));
 
 defineLowering('relu', (n, e) => {
   const t = n.outputTypes[0]!;
@@ -11,9 +15,51 @@ defineLowering('relu', (n, e) => {
     e.node('Relu', n.inputs, n.outputs);
   } else {
     // No Relu kernel for this type: max(x, 0) is exact for every integer type.
-    e.node('Max', [n.inputs[0]!, e.initializer(t, [], encodeScalar(t, 0))], n.outputs);
+    e.node('Max', [n.inputs[0]!, scalar(e, t, 0)], n.outputs);
   }
 });
-defineLowering('sigmoid', (n, e) => void e.node('Sigmoid', n.inputs, n.outputs));
-defineLowering('tanh', (n, e) => void e.node('Tanh', n.inputs, n.outputs));
 defineLowering('softmax', (n, e) => void e.node('Softmax', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
+
+// Same formula in ONNX and WebNN; ONNX HardSwish's fixed alpha 1/6 and beta 1/2 give WebNN's x·max(0, min(6, x+3))/6.
+for (const [op, onnxOp] of [
+  ['sigmoid', 'Sigmoid'], ['tanh', 'Tanh'], ['gelu', 'Gelu'], ['hardSwish', 'HardSwish'], ['softplus', 'Softplus'],
+  ['softsign', 'Softsign'],
+] as const) {
+  defineLowering(op, (n, e) => void e.node(onnxOp, n.inputs, n.outputs));
+}
+
+const attr = (v: unknown) => float(v as number);
+defineLowering('elu', (n, e) => void e.node('Elu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
+defineLowering('leakyRelu', (n, e) => void e.node('LeakyRelu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
+defineLowering('hardSigmoid', (n, e) => {
+  e.node('HardSigmoid', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha), beta: attr(n.attrs.beta) });
+});
+defineLowering('linear', (n, e) => {
+  const t = n.outputTypes[0]!;
+  const scaled = e.op('Mul', [n.inputs[0]!, scalar(e, t, n.attrs.alpha as number)]);
+  e.node('Add', [scaled, scalar(e, t, n.attrs.beta as number)], n.outputs);
+});
+
+// max then min with the bounds that are present (absent and float NaN bounds are null): ONNX Max/Min take every
+// type, and onnxruntime's propagate a NaN input, as WebNN's max/min do.
+defineLowering('clamp', (n, e) => {
+  const t = n.outputTypes[0]!;
+  const bounds = ([['Max', n.attrs.minValue], ['Min', n.attrs.maxValue]] as const).filter(([, v]) => v !== null);
+  if (bounds.length === 0) {
+    e.node('Identity', n.inputs, n.outputs);
+    return;
+  }
+  let value = n.inputs[0]!;
+  bounds.forEach(([opType, bound], i) => {
+    value = e.op(opType, [value, scalar(e, t, bound as MLNumber)], {}, i === bounds.length - 1 ? n.outputs[0] : undefined);
+  });
+});
+
+// x < 0 ? x·slope : x. Not ONNX PRelu: WebNN broadcasts slope and input both ways and allows integer types.
+defineLowering('prelu', (n, e) => {
+  const t = n.outputTypes[0]!;
+  const [x, slope] = n.inputs as [string, string];
+  const negative = e.op('Less', [x, scalar(e, t, 0)]);
+  const scaled = e.op('Mul', [x, slope]);
+  e.castAround(t, WHERE_TYPES, 'int64', [scaled, x], n.outputs, ([s, v], [out]) => void e.node('Where', [negative, s!, v!], [out!]));
+});

@@ -41,6 +41,22 @@ defineLowering('pow', (n, e) => {
   e.castAround(n.outputTypes[0]!, POW_TYPES, 'int64', n.inputs as string[], n.outputs, (i, o) => e.node('Pow', i, o));
 });
 
-for (const [op, onnxOp] of [['abs', 'Abs'], ['neg', 'Neg'], ['exp', 'Exp'], ['log', 'Log'], ['sqrt', 'Sqrt'], ['identity', 'Identity']] as const) {
-  defineLowering(op, direct(onnxOp));
-}
+// ONNX Round rounds halves to even, which is exactly roundEven.
+const UNARY: readonly (readonly [string, string])[] = [
+  ['abs', 'Abs'], ['neg', 'Neg'], ['exp', 'Exp'], ['log', 'Log'], ['sqrt', 'Sqrt'],
+  ['identity', 'Identity'], ['ceil', 'Ceil'], ['floor', 'Floor'], ['roundEven', 'Round'], ['cos', 'Cos'],
+  ['sin', 'Sin'], ['tan', 'Tan'], ['erf', 'Erf'], ['reciprocal', 'Reciprocal'],
+];
+for (const [op, onnxOp] of UNARY) defineLowering(op, direct(onnxOp));
+
+// The spec's sign is 1 above zero, -1 below and 0 otherwise, NaN included; onnxruntime's Sign returns NaN for NaN
+// in float32 (and 0 in float16), so float results have NaN replaced by 0.
+defineLowering('sign', (n, e) => {
+  const t = n.outputTypes[0]!;
+  if (DTYPES[t].kind !== 'float') {
+    e.node('Sign', n.inputs, n.outputs);
+    return;
+  }
+  const x = n.inputs[0]!;
+  e.node('Where', [e.op('IsNaN', [x]), e.initializer(t, [], encodeScalar(t, 0)), e.op('Sign', [x])], n.outputs);
+});

@@ -9,3 +9,5 @@ import './shaping.js';
 import './normalization.js';
 import './gather.js';
 import './quantization.js';
+import './logical.js';
+import './where.js';
