@@ -3,5 +3,6 @@ import './elementwise.js';
 import './activation.js';
 import './matmul.js';
 import './movement.js';
+import './convolution.js';
 
 export { allOps, getOp } from './registry.js';

@@ -3,3 +3,4 @@ import './elementwise.js';
 import './activation.js';
 import './matmul.js';
 import './movement.js';
+import './convolution.js';
