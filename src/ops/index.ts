@@ -4,5 +4,6 @@ import './activation.js';
 import './matmul.js';
 import './movement.js';
 import './convolution.js';
+import './pooling.js';
 
 export { allOps, getOp } from './registry.js';

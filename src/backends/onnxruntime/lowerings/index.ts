@@ -4,3 +4,4 @@ import './activation.js';
 import './matmul.js';
 import './movement.js';
 import './convolution.js';
+import './pooling.js';
