@@ -5,5 +5,6 @@ import './matmul.js';
 import './movement.js';
 import './convolution.js';
 import './pooling.js';
+import './resample.js';
 
 export { allOps, getOp } from './registry.js';

@@ -5,3 +5,4 @@ import './matmul.js';
 import './movement.js';
 import './convolution.js';
 import './pooling.js';
+import './resample.js';
