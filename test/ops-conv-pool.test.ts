@@ -64,6 +64,10 @@ function assertClose(actual: number[], expected: number[], tol: number, what: st
   assert.equal(actual.length, expected.length, `${what}: length`);
   actual.forEach((a, i) => {
     const e = expected[i]!;
+    if (Number.isNaN(e) || !Number.isFinite(e)) {
+      assert.ok(Object.is(a, e), `${what}: element ${i} is ${a}, expected ${e}`);
+      return;
+    }
     assert.ok(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)), `${what}: element ${i} is ${a}, expected ${e}`);
   });
 }
@@ -417,6 +421,34 @@ describe('pooling values', () => {
       });
     }
   }
+
+  // Padding as large as the window, and ceil-rounded windows that start past the input: onnxruntime's pooling
+  // kernels take neither. Windows without any input element give -Infinity (max), NaN (average), 0 (L2).
+  for (const op of ['averagePool2d', 'l2Pool2d', 'maxPool2d'] as const) {
+    for (const dataType of ['float32', 'float16'] as const) {
+      test(`${op} ${dataType} with padding beyond the window and ceil windows past the input`, async () => {
+        const xs = [1, 2, 4, 3];
+        const data = values(count(xs), 12);
+        const opts = { windowDimensions: [2, 1], padding: [2, 3, 0, 1], strides: [2, 2], dilations: [1, 1] };
+        // height (4 - 2 + 5) / 2 + 1 = 4.5 → 5; width (3 - 1 + 1) / 2 + 1 = 2.5 → 3 (the last starts past the input).
+        const out = await run((b, o) => b[op](o.x!, { ...opts, outputShapeRounding: 'ceil', layout: 'nhwc' }), {
+          x: { type: dataType, shape: [1, 4, 3, 2], data: permute(data, xs, [0, 2, 3, 1]) },
+        });
+        assert.deepEqual(out.shape, [1, 5, 3, 2]);
+        const ref = poolRef(op, data, xs, [5, 3], { ...opts, window: opts.windowDimensions });
+        assertClose(out.data, permute(ref, [1, 2, 5, 3], [0, 2, 3, 1]), dataType === 'float16' ? 2e-3 : 1e-6, op);
+      });
+    }
+  }
+
+  test('maxPool2d on integers with padding beyond the window', async () => {
+    for (const dataType of ['int32', 'uint8'] as const) {
+      const out = await run((b, o) => b.maxPool2d(o.x!, { windowDimensions: [1, 1], padding: [0, 0, 1, 1] }), {
+        x: { type: dataType, shape: [1, 1, 1, 2], data: [7, 9] },
+      });
+      assert.deepEqual(out.data, [dataType === 'int32' ? -(2 ** 31) : 0, 7, 9, dataType === 'int32' ? -(2 ** 31) : 0]);
+    }
+  });
 
   test('averagePool2d divides by the elements inside the input, not the window size', async () => {
     const out = await run((b, o) => b.averagePool2d(o.x!, { windowDimensions: [3, 3], padding: [1, 1, 1, 1] }), {

@@ -42,7 +42,8 @@ function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
   // its own examples and the WPT cases (outputSizes [3, 3] with padding and strides [2, 2]), so tsnn follows those.
   const win = window2d(c, options);
   const outputSizes = options.outputSizes === undefined ? undefined : fixedList(c, options.outputSizes, 'outputSizes', 2, []);
-  const rounding = c.enumValue(options.outputShapeRounding ?? options.roundingType, ROUNDING_TYPES, 'outputShapeRounding', 'floor');
+  const roundingName = options.outputShapeRounding === undefined && options.roundingType !== undefined ? 'roundingType' : 'outputShapeRounding';
+  const rounding = c.enumValue(options[roundingName], ROUNDING_TYPES, roundingName, 'floor');
   const calculated = convOutputSizes(height, width, windowDimensions, win);
   const floor = calculated.map(Math.floor);
   const ceil = calculated.map(Math.ceil);
@@ -59,8 +60,7 @@ function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
   checkOutputSizes(c, sizes);
   return {
     inputs: [x],
-    // ceil: whether the last, partial windows are kept (what ONNX's ceil_mode does).
-    attrs: { ...win, windowDimensions, layout, ceil: sizes[0] !== floor[0] || sizes[1] !== floor[1] },
+    attrs: { ...win, windowDimensions, layout },
     outputs: [c.output(x.dataType, joinLayout(layout, batches, channels, sizes[0]!, sizes[1]!))],
   };
 }
