@@ -11,5 +11,8 @@ import './gather.js';
 import './quantization.js';
 import './logical.js';
 import './where.js';
+import './convolution.js';
+import './pooling.js';
+import './resample.js';
 
 export { allOps, getOp } from './registry.js';

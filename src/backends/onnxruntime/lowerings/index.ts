@@ -11,3 +11,6 @@ import './gather.js';
 import './quantization.js';
 import './logical.js';
 import './where.js';
+import './convolution.js';
+import './pooling.js';
+import './resample.js';

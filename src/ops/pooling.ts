@@ -1,0 +1,82 @@
+// Pooling (spec §pooling operations): averagePool2d, l2Pool2d and maxPool2d share "create a pooling operation";
+// they differ in the data types they take.
+import { FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { shapeToString } from '../graph/shape.js';
+import type { MLOperand } from '../api/operand.js';
+import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
+import type { OpContext } from './context.js';
+import { defineOp, limits } from './registry.js';
+import { checkOutputSizes, convOutputSizes, fixedList, INPUT_LAYOUTS, joinLayout, positiveList, splitLayout, window2d } from './window.js';
+
+export type MLRoundingType = 'floor' | 'ceil';
+
+export interface MLPool2dOptions extends MLOperatorOptions {
+  windowDimensions?: number[];
+  padding?: number[];
+  strides?: number[];
+  dilations?: number[];
+  layout?: MLInputOperandLayout;
+  outputShapeRounding?: MLRoundingType;
+  /** The earlier name of outputShapeRounding, still used by Chromium and the WPT conformance cases. */
+  roundingType?: MLRoundingType;
+  outputSizes?: number[];
+}
+
+declare module '../api/builder.js' {
+  interface MLGraphBuilder {
+    averagePool2d(input: MLOperand, options?: MLPool2dOptions): MLOperand;
+    l2Pool2d(input: MLOperand, options?: MLPool2dOptions): MLOperand;
+    maxPool2d(input: MLOperand, options?: MLPool2dOptions): MLOperand;
+  }
+}
+
+const ROUNDING_TYPES: readonly MLRoundingType[] = ['floor', 'ceil'];
+
+function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
+  const x = c.operand(input, 'input');
+  const options = c.options(optionsArg);
+  const layout = c.enumValue(options.layout, INPUT_LAYOUTS, 'layout', 'nchw');
+  const { batches, channels, height, width } = splitLayout(x, layout);
+  const windowDimensions = positiveList(c, options.windowDimensions, 'windowDimensions', 2, [height, width]);
+  // The spec also zeroes padding when outputSizes is given and requires outputSizes < strides; both contradict
+  // its own examples and the WPT cases (outputSizes [3, 3] with padding and strides [2, 2]), so tsnn follows those.
+  const win = window2d(c, options);
+  const outputSizes = options.outputSizes === undefined ? undefined : fixedList(c, options.outputSizes, 'outputSizes', 2, []);
+  const roundingName = options.outputShapeRounding === undefined && options.roundingType !== undefined ? 'roundingType' : 'outputShapeRounding';
+  const rounding = c.enumValue(options[roundingName], ROUNDING_TYPES, roundingName, 'floor');
+  const calculated = convOutputSizes(height, width, windowDimensions, win);
+  const floor = calculated.map(Math.floor);
+  const ceil = calculated.map(Math.ceil);
+  let sizes: number[];
+  if (outputSizes) {
+    const is = (s: number[]) => s[0] === outputSizes[0] && s[1] === outputSizes[1];
+    if (!is(floor) && !is(ceil)) {
+      c.fail(`outputSizes ${shapeToString(outputSizes)} must be the floor ${shapeToString(floor)} or the ceiling ${shapeToString(ceil)} of the calculated output size`);
+    }
+    sizes = outputSizes;
+  } else {
+    sizes = rounding === 'floor' ? floor : ceil;
+  }
+  checkOutputSizes(c, sizes);
+  return {
+    inputs: [x],
+    attrs: { ...win, windowDimensions, layout },
+    outputs: [c.output(x.dataType, joinLayout(layout, batches, channels, sizes[0]!, sizes[1]!))],
+  };
+}
+
+function definePooling(name: string, dataTypes: readonly MLOperandDataType[]): void {
+  defineOp({
+    name,
+    optionsAt: 1,
+    limits: { input: limits(dataTypes, 4, 4), output: limits(dataTypes, 4, 4) },
+    create: createPooling,
+  });
+}
+
+definePooling('averagePool2d', FLOAT_TYPES);
+definePooling('l2Pool2d', FLOAT_TYPES);
+// The spec allows any type for maxPool2d; these are the ones computed exactly (64-bit integers do not survive
+// the float64 detour onnxruntime's MaxPool would need).
+export const MAX_POOL_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'uint32', 'int8', 'uint8'];
+definePooling('maxPool2d', MAX_POOL_TYPES);

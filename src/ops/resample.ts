@@ -1,0 +1,66 @@
+// resample2d (spec §resample2d): nearest-neighbor or linear resampling of two axes of a 4-D tensor, to sizes
+// given directly or as scales.
+import type { MLOperandDataType } from '../graph/dtypes.js';
+import { isValidDimension, shapeToString } from '../graph/shape.js';
+import type { MLOperand } from '../api/operand.js';
+import type { MLOperatorOptions } from '../api/types.js';
+import type { OpContext } from './context.js';
+import { defineOp, limits } from './registry.js';
+import { fixedList } from './window.js';
+
+export type MLInterpolationMode = 'nearest-neighbor' | 'linear';
+
+export interface MLResample2dOptions extends MLOperatorOptions {
+  mode?: MLInterpolationMode;
+  scales?: number[];
+  sizes?: number[];
+  axes?: number[];
+}
+
+declare module '../api/builder.js' {
+  interface MLGraphBuilder {
+    resample2d(input: MLOperand, options?: MLResample2dOptions): MLOperand;
+  }
+}
+
+const MODES: readonly MLInterpolationMode[] = ['nearest-neighbor', 'linear'];
+const RESAMPLE_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'uint8', 'int8'];
+
+/** `sequence<float>`: each item converted to a finite float32 (WebIDL `float` rejects NaN and infinities). */
+function floatList(c: OpContext, value: unknown, name: string): number[] {
+  if (value === null || typeof value !== 'object' || !(Symbol.iterator in value)) c.fail(`${name} must be a sequence of float`);
+  return [...(value as Iterable<unknown>)].map((v, i) => {
+    const n = typeof v === 'bigint' ? NaN : Math.fround(Number(v));
+    if (!Number.isFinite(n)) c.fail(`${name}[${i}] must be a finite float (got ${String(v)})`);
+    return n;
+  });
+}
+
+defineOp({
+  name: 'resample2d',
+  optionsAt: 1,
+  limits: { input: limits(RESAMPLE_TYPES, 4, 4), output: limits(RESAMPLE_TYPES, 4, 4) },
+  create(c, [input, optionsArg]) {
+    const x = c.operand(input, 'input');
+    const options = c.options(optionsArg);
+    const mode = c.enumValue(options.mode, MODES, 'mode', 'nearest-neighbor');
+    let scales = [1, 1];
+    if (options.scales !== undefined) {
+      scales = floatList(c, options.scales, 'scales');
+      if (scales.length !== 2) c.fail(`scales must have 2 values, got ${scales.length}`);
+      if (scales.some((s) => s <= 0)) c.fail(`scales [${scales.join(', ')}] must be greater than 0`);
+    }
+    const sizes = options.sizes === undefined ? undefined : fixedList(c, options.sizes, 'sizes', 2, []);
+    if (sizes?.includes(0)) c.fail(`sizes ${shapeToString(sizes)} must not contain 0`);
+    const axes = fixedList(c, options.axes, 'axes', 2, [2, 3]);
+    if (axes[0] === axes[1]) c.fail(`axes ${shapeToString(axes)} must not repeat an axis`);
+    if (axes.some((a) => a >= x.rank)) c.fail(`axes ${shapeToString(axes)} must be less than the input rank ${x.rank}`);
+    const shape = [...x.shape];
+    axes.forEach((axis, i) => {
+      const size = sizes ? sizes[i]! : Math.floor(x.shape[axis]! * scales[i]!);
+      if (!isValidDimension(size)) c.fail(`output size ${size} for axis ${axis} is not a valid dimension`);
+      shape[axis] = size;
+    });
+    return { inputs: [x], attrs: { mode, axes }, outputs: [c.output(x.dataType, shape)] };
+  },
+});
