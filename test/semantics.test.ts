@@ -139,3 +139,27 @@ test('tensors and graphs the program drops are garbage-collected (the context do
   ctx.destroy();
   await assert.rejects(ctx.readTensor(live), TypeError);
 });
+
+test('64-bit max, min, clamp and relu compare values beyond the int32 range correctly', async () => {
+  // onnxruntime's own int64 Max/Min get these wrong; the lowering must not rely on them.
+  const ctx = await ml.createContext();
+  const big = 2n ** 32n - 1n;
+  for (const dt of ['int64', 'uint64'] as const) {
+    const A = dt === 'int64' ? BigInt64Array : BigUint64Array;
+    const b = new MLGraphBuilder(ctx);
+    const x = b.input('x', { dataType: dt, shape: [4] });
+    const y = b.input('y', { dataType: dt, shape: [4] });
+    const graph = await b.build({
+      max: b.max(x, y), min: b.min(x, y), clamp: b.clamp(x, { minValue: 5n, maxValue: 2n ** 40n }),
+      ...(dt === 'int64' ? { relu: b.relu(x) } : {}),
+    });
+    const xs = [big, 4n, 2n ** 50n, 3n];
+    const ys = [4n, big, 7n, 2n ** 33n];
+    const r = await ctx.compute(graph, { x: new A(xs), y: new A(ys) });
+    const list = (name: string) => [...(r[name]!.data as BigInt64Array)];
+    assert.deepEqual(list('max'), xs.map((v, i) => (v > ys[i]! ? v : ys[i]!)), `${dt} max`);
+    assert.deepEqual(list('min'), xs.map((v, i) => (v < ys[i]! ? v : ys[i]!)), `${dt} min`);
+    assert.deepEqual(list('clamp'), [big, 5n, 2n ** 40n, 5n], `${dt} clamp`);
+    if (dt === 'int64') assert.deepEqual(list('relu'), xs, `${dt} relu`);
+  }
+});

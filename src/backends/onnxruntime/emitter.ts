@@ -86,6 +86,16 @@ export class Emitter {
   }
 
   /**
+   * Element-wise Max or Min of two values (broadcasting). onnxruntime's int64 Max/Min mis-compare values outside
+   * the int32 range (Max(2^32 - 1, 4) gives 4), so int64 goes through Greater/Less + Where, which compare right.
+   */
+  extremum(opType: 'Max' | 'Min', a: string, b: string, type: MLOperandDataType, output?: string): string {
+    if (type !== 'int64') return this.op(opType, [a, b], {}, output);
+    const aWins = this.op(opType === 'Max' ? 'Greater' : 'Less', [a, b]);
+    return this.op('Where', [aWins, a, b], {}, output);
+  }
+
+  /**
    * Runs `body` on inputs cast to `via` when `type` is not among the kernel's `supported` types, and casts the
    * results back into `outputs`. With a supported type, body writes `outputs` directly.
    */

@@ -15,7 +15,7 @@ defineLowering('relu', (n, e) => {
     e.node('Relu', n.inputs, n.outputs);
   } else {
     // No Relu kernel for this type: max(x, 0) is exact for every integer type.
-    e.node('Max', [n.inputs[0]!, scalar(e, t, 0)], n.outputs);
+    e.extremum('Max', n.inputs[0]!, scalar(e, t, 0), t, n.outputs[0]);
   }
 });
 defineLowering('softmax', (n, e) => void e.node('Softmax', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
@@ -51,7 +51,7 @@ defineLowering('clamp', (n, e) => {
   }
   let value = n.inputs[0]!;
   bounds.forEach(([opType, bound], i) => {
-    value = e.op(opType, [value, scalar(e, t, bound as MLNumber)], {}, i === bounds.length - 1 ? n.outputs[0] : undefined);
+    value = e.extremum(opType, value, scalar(e, t, bound as MLNumber), t, i === bounds.length - 1 ? n.outputs[0] : undefined);
   });
 });
 

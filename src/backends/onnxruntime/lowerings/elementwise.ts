@@ -10,8 +10,12 @@ const direct = (onnxOp: string) => (n: LoweringNode, e: Emitter) => {
   e.node(onnxOp, n.inputs, n.outputs);
 };
 
-for (const [op, onnxOp] of [['add', 'Add'], ['sub', 'Sub'], ['mul', 'Mul'], ['max', 'Max'], ['min', 'Min']] as const) {
+for (const [op, onnxOp] of [['add', 'Add'], ['sub', 'Sub'], ['mul', 'Mul']] as const) {
   defineLowering(op, direct(onnxOp));
+}
+
+for (const [op, onnxOp] of [['max', 'Max'], ['min', 'Min']] as const) {
+  defineLowering(op, (n, e) => void e.extremum(onnxOp, n.inputs[0]!, n.inputs[1]!, n.outputTypes[0]!, n.outputs[0]));
 }
 
 defineLowering('div', (n, e) => {
