@@ -5,7 +5,7 @@ import { allOps, type OpDef } from '../ops/registry.js';
 import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
 import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
-import { emptyGraph, pruneToOutputs, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
+import { emptyGraph, pruneToOutputs, type AttrValue, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
 import { bufferMismatch, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor } from './descriptor.js';
 import { invalidState, operationError } from './errors.js';
@@ -45,6 +45,18 @@ export class MLGraphBuilder {
     const op = operandInternals(value);
     if (!op || op.builder !== this) return undefined;
     return { id: op.id, dataType: op.desc.dataType, shape: op.desc.shape, rank: op.desc.shape.length };
+  };
+
+  /** An argument as plain data for IrNode.call: operands become {$operand: id}, sequences arrays. */
+  #recordArg = (v: unknown): AttrValue => {
+    const ref = this.#resolve(v);
+    if (ref) return { $operand: ref.id };
+    if (v === undefined || v === null || typeof v === 'function' || typeof v === 'symbol') return null;
+    if (typeof v !== 'object') return v as AttrValue;
+    if (Symbol.iterator in v) return [...(v as Iterable<unknown>)].map(this.#recordArg);
+    const out: Record<string, AttrValue> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = this.#recordArg(x);
+    return out;
   };
 
   input(name: string, descriptor: MLOperandDescriptor): MLOperand {
@@ -107,6 +119,7 @@ export class MLGraphBuilder {
       outputs: outputs.map((o) => operandInternals(o)!.id),
       attrs: result.attrs ?? {},
       label,
+      call: args.slice(0, def.optionsAt + 1).map(this.#recordArg),
     });
     return def.multipleOutputs ? outputs : outputs[0]!;
   }

@@ -31,6 +31,21 @@ export interface IrNode {
   outputs: number[];
   attrs: Attrs;
   label: string;
+  /**
+   * The builder call's arguments as given (operands as {$operand: id}), so a graph can be written back as the
+   * calls that made it (graph files). Absent on nodes not recorded by MLGraphBuilder.
+   */
+  call?: AttrValue[];
+}
+
+/** `v` with every {$operand: id} in it passed through `f`. */
+export function mapOperandRefs(v: AttrValue, f: (id: number) => number): AttrValue {
+  if (Array.isArray(v)) return v.map((x) => mapOperandRefs(x, f));
+  if (v && typeof v === 'object') {
+    if (typeof v.$operand === 'number' && Object.keys(v).length === 1) return { $operand: f(v.$operand) };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapOperandRefs(x, f)]));
+  }
+  return v;
 }
 
 export interface GraphIR {
@@ -83,6 +98,7 @@ export function pruneToOutputs(ir: GraphIR, outputs: { name: string; operand: nu
       id: nodes.length,
       inputs: node.inputs.map((i) => (i === null ? null : remap.get(i)!)),
       outputs: node.outputs.map((o) => remap.get(o)!),
+      ...(node.call ? { call: node.call.map((a) => mapOperandRefs(a, (id) => remap.get(id)!)) } : {}),
     });
   }
   for (const op of operands) if (op.producer !== undefined) op.producer = nodeRemap.get(op.producer)!;
