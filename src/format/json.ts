@@ -5,11 +5,13 @@ import { GraphFileError, type ConstInit, type Dim, type GraphFile, type NodeDecl
 
 export const JSON_FORMAT = 'webnn-graph-json';
 
-const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN };
+// Numbers JSON has no literal for (and -0, which JSON.stringify turns into 0).
+const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN, '-0': -0 };
 
 function toJsonValue(v: Value): unknown {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (Object.is(v, -0)) return '-0';
   if (Array.isArray(v)) return v.map(toJsonValue);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJsonValue(x)]));
   return v;
@@ -50,15 +52,68 @@ function posAt(text: string, offset: number): Pos {
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
+/**
+ * Where JSON text first goes wrong (its offset), for error positions on runtimes whose JSON.parse messages do not
+ * say. Only called after JSON.parse has failed.
+ */
+function syntaxErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const stop = () => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') stop();
+          value();
+          ws();
+          if (text[i] !== ':') stop();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else stop();
+      }
+    }
+    const m = /^(?:"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+    if (!m) stop();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    return i;
+  } catch (at) {
+    return typeof at === 'number' ? at : 0;
+  }
+}
+
 /** Parses JSON text; syntax errors carry line:column. */
 export function parseGraphJsonText(text: string): GraphFile {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const reason = (err as Error).message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-    throw new GraphFileError(`invalid JSON: ${reason}`, m ? posAt(text, Number(m[1])) : undefined);
+    const reason = (err as Error).message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/, '');
+    throw new GraphFileError(`invalid JSON: ${reason}`, posAt(text, syntaxErrorOffset(text)));
   }
   return graphFromJson(doc);
 }
@@ -107,7 +162,7 @@ function init(v: unknown, path: string): ConstInit {
   const o = obj(v, path);
   if (o.kind === 'weights') return { kind: 'weights', ref: str(o.ref, `${path}.ref`) };
   if (o.kind === 'scalar') {
-    const value = typeof o.value === 'string' && /^-?\d+$/.test(o.value) ? BigInt(o.value) : fromJsonValue(o.value);
+    const value = typeof o.value === 'string' && !(o.value in NON_FINITE) && /^-?\d+$/.test(o.value) ? BigInt(o.value) : fromJsonValue(o.value);
     if (typeof value !== 'number' && typeof value !== 'bigint') fail(`${path}.value`, 'a number', o.value ?? null);
     return { kind: 'scalar', value: value as number | bigint };
   }

@@ -285,7 +285,7 @@ class Parser {
     const next = this.tokens[this.i + 1]!;
     if (t.kind === 'ident' && next.kind === 'punct' && next.text === '=') {
       this.i += 2;
-      return { name: t.text, ...this.value() };
+      return { name: t.text, ...this.value(), pos: t.pos };
     }
     return this.value();
   }
