@@ -245,7 +245,10 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
   };
   for (const input of ir.inputs) claim(input.operand, input.name);
   for (const out of ir.outputs) if (!names.has(out.operand) && IDENT.test(out.name) && !used.has(out.name)) claim(out.operand, out.name);
-  for (const op of ir.operands) if (!names.has(op.id)) claim(op.id, fresh(op.kind === 'constant' ? `c${op.id}` : `v${op.id}`));
+  // Sequential names (c0, c1, ... and v0, v1, ...) so that saving a loaded graph gives the same file again.
+  let constants = 0;
+  let values = 0;
+  for (const op of ir.operands) if (!names.has(op.id)) claim(op.id, fresh(op.kind === 'constant' ? `c${constants++}` : `v${values++}`));
 
   let dynamic = false;
   for (const input of ir.inputs) {
