@@ -5,7 +5,7 @@ import { allOps, type OpDef } from '../ops/registry.js';
 import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
 import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
-import { emptyGraph, pruneToOutputs, type AttrValue, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
+import { emptyGraph, pruneToOutputs, type AttrValue, type ExternalConstant, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
 import { bufferMismatch, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor } from './descriptor.js';
 import { invalidState, operationError } from './errors.js';
@@ -16,6 +16,24 @@ import { tensorInternals, type MLTensor } from './tensor.js';
 import type { AllowSharedBufferSource, MLOperandDataType, MLOperandDescriptor } from './types.js';
 
 export type MLNamedOperands = Record<string, MLOperand>;
+
+let adopt: (builder: MLGraphBuilder, descriptor: MLOperandDescriptor, bytes: Uint8Array | ExternalConstant) => MLOperand | undefined;
+
+/**
+ * Internal: builder.constant(descriptor, bytes) without the copy, for loaders that read `bytes` themselves and hand
+ * them over (graph files with large weights would otherwise hold each tensor twice).
+ */
+export function adoptConstant(builder: MLGraphBuilder, descriptor: MLOperandDescriptor, bytes: Uint8Array): MLOperand {
+  return adopt(builder, descriptor, bytes)!;
+}
+
+/**
+ * Internal: a constant whose bytes stay in a file, for backends that can read them there (see
+ * Backend.externalConstants); undefined when this builder's backend cannot.
+ */
+export function adoptExternalConstant(builder: MLGraphBuilder, descriptor: MLOperandDescriptor, ext: ExternalConstant): MLOperand | undefined {
+  return adopt(builder, descriptor, ext);
+}
 
 export class MLGraphBuilder {
   readonly #context: MLContext;
@@ -171,6 +189,20 @@ export class MLGraphBuilder {
   }
 
   static {
+    adopt = (builder, descriptor, bytes) => {
+      builder.#checkCanBuild('constant');
+      const desc = checkDescriptor(descriptor, 'constant');
+      if (!(bytes instanceof Uint8Array)) {
+        if (!contextInternals(builder.#context)!.backend.externalConstants) return undefined;
+        if (bytes.byteLength !== byteLength(desc)) throw new TypeError(`constant: ${bytes.byteLength} bytes in the file, ${byteLength(desc)} expected`);
+        const operand = builder.#addOperand(desc, 'constant');
+        (builder.#ir.externalConstants ??= new Map()).set(builder.#ir.operands.length - 1, bytes);
+        return operand;
+      }
+      const why = bufferMismatch(bytes, desc.dataType, byteLength(desc));
+      if (why) throw new TypeError(`constant: ${why}`);
+      return builder.#addConstant(desc, bytes);
+    };
     for (const def of allOps()) {
       Object.defineProperty(MLGraphBuilder.prototype, def.name, {
         value: function (this: MLGraphBuilder, ...args: unknown[]) {

@@ -1,14 +1,14 @@
 // A GraphFile ⇄ MLGraphBuilder calls. Loading replays every node as the builder method of the same name, so each
 // one goes through exactly the validation the API applies; saving turns an MLGraph's recorded calls back into
 // nodes. The signature table says which arguments are operands and which are literals.
-import { MLGraphBuilder, type MLNamedOperands } from '../api/builder.js';
+import { adoptConstant, adoptExternalConstant, MLGraphBuilder, type MLNamedOperands } from '../api/builder.js';
 import type { MLContext } from '../api/context.js';
 import { byteLength } from '../api/descriptor.js';
 import { graphInternals, type MLGraph } from '../api/graph.js';
 import type { MLOperand } from '../api/operand.js';
 import { encodeScalar } from '../graph/cast.js';
 import { DTYPES } from '../graph/dtypes.js';
-import type { AttrValue } from '../graph/ir.js';
+import { readConstant, type AttrValue } from '../graph/ir.js';
 import { getOp } from '../ops/registry.js';
 import { GraphFileError, IDENT, emptyGraphFile, isDynamic, posOf, type ConstDecl, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 import { outputPositions } from './parser.js';
@@ -98,6 +98,14 @@ function operandOptionRefs(node: NodeDecl, index: number): string[] {
 
 /** A constant's bytes from its initialiser. */
 export function constantBytes(name: string, c: ConstDecl, weights: WeightSource | undefined): Uint8Array {
+  checkWeights(name, c, weights);
+  return c.init.kind === 'weights' ? weights!.read(c.init.ref) : inlineBytes(name, c);
+}
+
+/** Constants this large stay in their weights file when the backend can read them there. */
+const EXTERNAL_FROM = 1 << 20;
+
+function inlineBytes(name: string, c: ConstDecl): Uint8Array {
   const pos = posOf(c);
   const expected = byteLength({ dataType: c.dataType, shape: c.shape });
   const declared = `${DTYPES[c.dataType].short}[${c.shape.join(', ')}]`;
@@ -111,6 +119,15 @@ export function constantBytes(name: string, c: ConstDecl, weights: WeightSource 
     for (let o = 0; o + one.length <= expected; o += one.length) out.set(one, o);
     return out;
   }
+  throw new GraphFileError(`constant '${name}' takes its bytes from weights, not inline`, pos);
+}
+
+/** Checks a @weights constant against its tensor in the weights (nothing to check for other initialisers). */
+function checkWeights(name: string, c: ConstDecl, weights: WeightSource | undefined): void {
+  if (c.init.kind !== 'weights') return;
+  const pos = posOf(c);
+  const expected = byteLength({ dataType: c.dataType, shape: c.shape });
+  const declared = `${DTYPES[c.dataType].short}[${c.shape.join(', ')}]`;
   const ref = c.init.ref;
   if (!weights) throw new GraphFileError(`constant '${name}' uses @weights("${ref}") but no weights were given: expected a weights file and manifest, or a .safetensors file`, pos);
   const info = weights.info(ref);
@@ -121,7 +138,6 @@ export function constantBytes(name: string, c: ConstDecl, weights: WeightSource 
     throw new GraphFileError(`constant '${name}' is declared ${declared} but weights '${ref}' in ${weights.file} is ${found}: expected the same data type and shape`, pos);
   }
   if (info.byteLength !== expected) throw new GraphFileError(`constant '${name}': weights '${ref}' has ${info.byteLength} bytes, expected ${expected} for ${declared}`, pos);
-  return weights.read(ref);
 }
 
 export interface Replayed {
@@ -148,9 +164,14 @@ export function replay(context: MLContext, g: GraphFile, weights?: WeightSource)
     }
   }
   for (const [name, c] of Object.entries(g.consts)) {
-    const bytes = constantBytes(name, c, weights);
+    const desc = { dataType: c.dataType, shape: c.shape };
     try {
-      values.set(name, builder.constant({ dataType: c.dataType, shape: c.shape }, bytes));
+      checkWeights(name, c, weights);
+      // Large weights stay in their file where the backend reads them itself (onnxruntime maps them); others are
+      // read into buffers of their own and handed over rather than copied by the builder.
+      const ext = c.init.kind === 'weights' ? weights!.locate?.(c.init.ref) : undefined;
+      const external = ext && ext.byteLength >= EXTERNAL_FROM ? adoptExternalConstant(builder, desc, ext) : undefined;
+      values.set(name, external ?? adoptConstant(builder, desc, c.init.kind === 'weights' ? weights!.read(c.init.ref) : inlineBytes(name, c)));
     } catch (err) {
       rethrow(err, posOf(c), `constant '${name}': `);
     }
@@ -258,7 +279,9 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
     file.inputs[input.name] = { dataType: desc.dataType, shape: shape.map((d) => (isDynamic(d) ? { name: d.name, maxSize: d.maxSize } : d)) };
   }
   file.version = dynamic ? 2 : 1;
-  for (const [id, bytes] of ir.constants) {
+  const constantIds = [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])].sort((a, b) => a - b);
+  for (const id of constantIds) {
+    const bytes = readConstant(ir, id)!;
     const { dataType, shape } = ir.operands[id]!.desc;
     const name = names.get(id)!;
     if (opts.inline) file.consts[name] = { dataType, shape: [...shape], init: { kind: 'inlineBytes', bytes: [...bytes] } };

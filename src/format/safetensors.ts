@@ -2,7 +2,9 @@
 // name → {dtype, shape, data_offsets} (offsets after the header), then the data. bfloat16 tensors are widened to
 // float32, which WebNN has and bfloat16 is not.
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { ExternalConstant } from '../graph/ir.js';
 import { GraphFileError } from './model.js';
 import { readExactly, type TensorData, type TensorInfo, type WeightSource } from './weights.js';
 
@@ -77,6 +79,11 @@ export class SafetensorsWeights implements WeightSource {
     const out = new Uint32Array(src.length);
     for (let i = 0; i < src.length; i++) out[i] = src[i]! << 16;
     return new Uint8Array(out.buffer);
+  }
+
+  locate(key: string): ExternalConstant | undefined {
+    const e = this.entries.get(key);
+    return e && e.dtype !== BF16 && e.dtype in DTYPE_NAMES ? { path: resolve(this.file), byteOffset: e.begin, byteLength: e.end - e.begin } : undefined;
   }
 
   close(): void {

@@ -2,7 +2,9 @@
 // located by a manifest. Tensors are read one at a time straight into their own buffers with positioned reads,
 // so loading never holds the whole file in memory next to the tensors made from it.
 import { closeSync, fstatSync, openSync, readSync, writeSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { ExternalConstant } from '../graph/ir.js';
 import { parseManifest, printManifest, MANIFEST_FORMAT, type Manifest } from './manifest.js';
 import { GraphFileError } from './model.js';
 import { writeFileSync } from 'node:fs';
@@ -30,6 +32,8 @@ export interface WeightSource {
   info(key: string): TensorInfo | undefined;
   /** The tensor's bytes in a buffer of their own. */
   read(key: string): Uint8Array;
+  /** Where the tensor's bytes lie as they are (absolute path and range), if they need no conversion. */
+  locate?(key: string): ExternalConstant | undefined;
   close(): void;
 }
 
@@ -96,12 +100,20 @@ export class ManifestWeights implements WeightSource {
     return bytes;
   }
 
+  locate(key: string): ExternalConstant | undefined {
+    const t = this.manifest.tensors[key];
+    return t && { path: resolve(this.file), byteOffset: t.byteOffset, byteLength: t.byteLength };
+  }
+
   close(): void {
     closeSync(this.fd);
   }
 }
 
 const ALIGN = 16;
+/** Tensors this large start on a page boundary, so that onnxruntime can map them instead of copying. */
+const PAGE_ALIGN_FROM = 64 * 1024;
+const PAGE = 4096;
 
 /**
  * Writes tensors to a headered weights file (each tensor aligned to 16 bytes) and its manifest; returns the
@@ -117,7 +129,8 @@ export function writeWeights(weightsFile: string, manifestFile: string, tensors:
     writeSync(fd, header);
     let offset = WEIGHTS_HEADER_BYTES;
     for (const [key, t] of tensors) {
-      const pad = (ALIGN - (offset % ALIGN)) % ALIGN;
+      const align = t.bytes.byteLength >= PAGE_ALIGN_FROM ? PAGE : ALIGN;
+      const pad = (align - (offset % align)) % align;
       if (pad) writeSync(fd, Buffer.alloc(pad));
       offset += pad;
       let done = 0;

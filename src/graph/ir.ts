@@ -1,5 +1,6 @@
 // The platform-independent graph (IR) that MLGraphBuilder records and backends compile.
 // Plain data: operands by index, nodes with JSON-able attributes, constants as bytes. Serialisable with toJSON/fromJSON.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isDataType, type MLOperandDataType } from './dtypes.js';
 
 export interface OperandDescriptor {
@@ -53,8 +54,41 @@ export interface GraphIR {
   nodes: IrNode[];
   /** Constant bytes by operand id. */
   constants: Map<number, Uint8Array>;
+  /**
+   * Constants whose bytes stay in a file (graph files with large weights), by operand id; only built for backends
+   * that declare `externalConstants`. Read them with readConstant().
+   */
+  externalConstants?: Map<number, ExternalConstant>;
   inputs: { name: string; operand: number }[];
   outputs: { name: string; operand: number }[];
+}
+
+/** Bytes of a constant that lie in a file. */
+export interface ExternalConstant {
+  /** Absolute path. */
+  path: string;
+  byteOffset: number;
+  byteLength: number;
+}
+
+/** A constant's bytes, read from its file when it is external. */
+export function readConstant(ir: GraphIR, id: number): Uint8Array | undefined {
+  const inMemory = ir.constants.get(id);
+  if (inMemory) return inMemory;
+  const ext = ir.externalConstants?.get(id);
+  if (!ext) return undefined;
+  const bytes = new Uint8Array(ext.byteLength);
+  const fd = openSync(ext.path, 'r');
+  try {
+    for (let done = 0; done < bytes.byteLength;) {
+      const n = readSync(fd, bytes, done, bytes.byteLength - done, ext.byteOffset + done);
+      if (n === 0) throw new Error(`constant ${id}: ${ext.path} ended before byte ${ext.byteOffset + ext.byteLength} (the file changed?)`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
 
 export function emptyGraph(): GraphIR {
@@ -104,10 +138,13 @@ export function pruneToOutputs(ir: GraphIR, outputs: { name: string; operand: nu
   for (const op of operands) if (op.producer !== undefined) op.producer = nodeRemap.get(op.producer)!;
   const constants = new Map<number, Uint8Array>();
   for (const [id, bytes] of ir.constants) if (remap.has(id)) constants.set(remap.get(id)!, bytes);
+  const external = new Map<number, ExternalConstant>();
+  for (const [id, ext] of ir.externalConstants ?? []) if (remap.has(id)) external.set(remap.get(id)!, ext);
   return {
     operands,
     nodes,
     constants,
+    ...(external.size ? { externalConstants: external } : {}),
     inputs: ir.inputs.filter((i) => remap.has(i.operand)).map((i) => ({ name: i.name, operand: remap.get(i.operand)! })),
     outputs: outputs.map((o) => ({ name: o.name, operand: remap.get(o.operand)! })),
   };
@@ -146,7 +183,9 @@ function decodeAttr(v: unknown): AttrValue {
 
 export function toJSON(ir: GraphIR): GraphIRJson {
   const constants: Record<string, string> = {};
-  for (const [id, bytes] of ir.constants) constants[String(id)] = Buffer.from(bytes).toString('base64');
+  for (const id of [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])]) {
+    constants[String(id)] = Buffer.from(readConstant(ir, id)!).toString('base64');
+  }
   return {
     format: 'tsnn-ir',
     version: 1,

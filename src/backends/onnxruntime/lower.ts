@@ -53,6 +53,11 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
     const op = ir.operands[id]!;
     e.initializer(op.desc.dataType, op.desc.shape, bytes, nameOf(id));
   }
+  for (const [id, external] of ir.externalConstants ?? []) {
+    const op = ir.operands[id]!;
+    e.initializer(op.desc.dataType, op.desc.shape, new Uint8Array(0), nameOf(id));
+    e.initializers[e.initializers.length - 1]!.external = external;
+  }
 
   for (const node of ir.nodes) {
     const lowering = getLowering(node.op);
