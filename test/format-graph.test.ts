@@ -170,3 +170,39 @@ test('graphs load with weights from a safetensors file beside them', async () =>
   const b = await ctx.compute(await loadGraph(ctx, join(examples, 'mlp.webnn')), { x });
   assert.deepEqual(a.probs!.data, b.probs!.data);
 });
+
+test('large weights stay in their file (onnxruntime reads them there) and still save and export', async () => {
+  const { writeWeights } = await import('../src/format/weights.js');
+  const { graphInternals } = await import('../src/api/graph.js');
+  const { writeFileSync } = await import('node:fs');
+  const rows = 512; // f32[512, 1024] = 2 MiB: above the 1 MiB external-data threshold
+  const w = Float32Array.from({ length: rows * 1024 }, (_, i) => (i % 101) / 7);
+  const small = Float32Array.from([1, 2, 3, 4]);
+  const stem = join(dir, 'big');
+  const manifest = writeWeights(`${stem}.weights`, `${stem}.manifest.json`, [
+    ['small', { dataType: 'float32', shape: [4], bytes: new Uint8Array(small.buffer) }],
+    ['w', { dataType: 'float32', shape: [rows, 1024], bytes: new Uint8Array(w.buffer) }],
+  ]);
+  assert.equal(manifest.tensors.w!.byteOffset % 4096, 0, 'large tensors are page-aligned');
+  writeFileSync(`${stem}.webnn`, `webnn_graph "big" v1 { inputs { x: f32[${rows}, 1024]; } consts { w: f32[${rows}, 1024] @weights("w"); s: f32[4] @weights("small"); }
+    nodes { y = add(x, w); r = reshape(y, [${rows * 256}, 4]); z = mul(r, s); } outputs { z; } }`);
+  const ctx = await ml.createContext();
+  const graph = await loadGraph(ctx, `${stem}.webnn`);
+  const ir = graphInternals(graph)!.ir;
+  assert.equal(ir.externalConstants?.size, 1);
+  assert.equal(ir.constants.size, 1);
+  const x = Float32Array.from({ length: rows * 1024 }, (_, i) => i % 3);
+  const z = (await ctx.compute(graph, { x })).z!.data as Float32Array;
+  for (const i of [0, 1, 2, 3, 4097, rows * 1024 - 1]) assert.equal(z[i], Math.fround(Math.fround(x[i]! + w[i]!) * small[i % 4]!));
+  // saving re-reads the bytes from the weights file
+  const saved = saveGraph(graph, join(dir, 'big-again.webnn'));
+  const again = ManifestWeights.open(saved.weights!, saved.manifest!);
+  assert.deepEqual(new Float32Array(again.read('c0').buffer), w);
+  again.close();
+  const onnx = exportOnnx(graph, join(dir, 'big.onnx'));
+  assert.equal(onnx.externalTensors, 1);
+  const session = await ort.InferenceSession.create(onnx.model);
+  const out = await session.run({ x: new ort.Tensor('float32', x, [rows, 1024]) });
+  assert.deepEqual(out.z!.data, z);
+  await session.release();
+});
