@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GraphFileError, graphFromJson, parseWebnn, printWebnn, toGraphJson } from '../src/index.js';
-import { parseGraphJsonText, printGraphJson } from '../src/format/json.js';
+import { parseGraphJsonText, parseJson, printGraphJson } from '../src/format/json.js';
 import { orderNodes } from '../src/format/graph-file.js';
 import { operatorNames, signatureOf } from '../src/format/signatures.js';
 
@@ -74,7 +74,7 @@ test('print → parse is the identity, and text → JSON → text gives the same
     const text = printWebnn(g);
     assert.deepEqual(parseWebnn(text), g);
     assert.equal(printWebnn(parseWebnn(text)), text);
-    const viaJson = graphFromJson(JSON.parse(printGraphJson(g)));
+    const viaJson = graphFromJson(parseJson(printGraphJson(g)));
     assert.deepEqual(viaJson, g);
     assert.equal(printWebnn(viaJson), text);
     assert.equal(printGraphJson(parseGraphJsonText(printGraphJson(g))), printGraphJson(g));
@@ -163,4 +163,16 @@ test('no input crashes or hangs the parser: every prefix of a graph either parse
       }
     }
   }
+});
+
+test('integers beyond 2^53 stay exact through the JSON form', () => {
+  const g = parseWebnn('webnn_graph "g" v1 { inputs { x: i64[2]; } consts { k: u64[1] @scalar(18446744073709551615); } nodes { y = clamp(x, minValue=-9007199254740993, maxValue=3, label="12345678901234567890"); } outputs { y; } }');
+  const json = printGraphJson(g);
+  assert.match(json, /"value": 18446744073709551615/);
+  assert.match(json, /"minValue": -9007199254740993/);
+  assert.match(json, /"label": "12345678901234567890"/);
+  const back = parseGraphJsonText(json);
+  assert.deepEqual(back, g);
+  assert.equal(back.nodes[0]!.options.minValue, -9007199254740993n);
+  assert.equal(printWebnn(back), printWebnn(g));
 });

@@ -9,7 +9,7 @@ export const JSON_FORMAT = 'webnn-graph-json';
 const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN, '-0': -0 };
 
 function toJsonValue(v: Value): unknown {
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return v; // printGraphJson writes it as a JSON number
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (Object.is(v, -0)) return '-0';
   if (Array.isArray(v)) return v.map(toJsonValue);
@@ -24,7 +24,7 @@ function fromJsonValue(v: unknown): Value {
   return v as Value;
 }
 
-/** The JSON document of a graph (an object; JSON.stringify it). */
+/** The JSON document of a graph as an object (integers beyond 2^53 as bigint; printGraphJson writes it). */
 export function toGraphJson(g: GraphFile): Record<string, unknown> {
   return {
     format: JSON_FORMAT,
@@ -44,7 +44,9 @@ export function toGraphJson(g: GraphFile): Record<string, unknown> {
 }
 
 export function printGraphJson(g: GraphFile): string {
-  return `${JSON.stringify(toGraphJson(g), null, 2)}\n`;
+  // Big integers become marked strings for JSON.stringify, then bare numbers again.
+  const text = JSON.stringify(toGraphJson(g), (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000bigint:${v}` : v), 2);
+  return `${text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1')}\n`;
 }
 
 function posAt(text: string, offset: number): Pos {
@@ -53,69 +55,67 @@ function posAt(text: string, offset: number): Pos {
 }
 
 /**
- * Where JSON text first goes wrong (its offset), for error positions on runtimes whose JSON.parse messages do not
- * say. Only called after JSON.parse has failed.
+ * JSON.parse that keeps integers beyond 2^53 exact (as bigint), as the text form does; syntax errors carry
+ * line:column on every Node version.
  */
-function syntaxErrorOffset(text: string): number {
+export function parseJson(text: string): unknown {
   let i = 0;
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
-  const stop = () => {
-    throw i;
+  const stop = (): never => {
+    const near = i < text.length ? `'${text[i]}'` : 'the end of the text';
+    throw new GraphFileError(`invalid JSON: unexpected ${near}`, posAt(text, i));
   };
-  const value = (): void => {
+  const LITERAL = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  const value = (): unknown => {
     ws();
     const c = text[i];
     if (c === '{' || c === '[') {
       const close = c === '{' ? '}' : ']';
+      const out: unknown[] | Record<string, unknown> = c === '{' ? {} : [];
       i++;
       ws();
       if (text[i] === close) {
         i++;
-        return;
+        return out;
       }
       for (;;) {
-        if (c === '{') {
+        if (Array.isArray(out)) out.push(value());
+        else {
           ws();
           if (text[i] !== '"') stop();
-          value();
+          const key = value() as string;
           ws();
           if (text[i] !== ':') stop();
           i++;
+          Object.defineProperty(out, key, { value: value(), enumerable: true, writable: true, configurable: true });
         }
-        value();
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === close) {
           i++;
-          return;
+          return out;
         } else stop();
       }
     }
-    const m = /^(?:"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+    LITERAL.lastIndex = i;
+    const m = LITERAL.exec(text);
     if (!m) stop();
     i += m![0].length;
+    const lit = m![0];
+    if (/^-?\d+$/.test(lit) && !Number.isSafeInteger(Number(lit))) return BigInt(lit);
+    return JSON.parse(lit);
   };
-  try {
-    value();
-    ws();
-    return i;
-  } catch (at) {
-    return typeof at === 'number' ? at : 0;
-  }
+  const v = value();
+  ws();
+  if (i < text.length) stop();
+  return v;
 }
 
-/** Parses JSON text; syntax errors carry line:column. */
+/** Parses JSON text (the graph's JSON form); syntax errors carry line:column. */
 export function parseGraphJsonText(text: string): GraphFile {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    const reason = (err as Error).message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/, '');
-    throw new GraphFileError(`invalid JSON: ${reason}`, posAt(text, syntaxErrorOffset(text)));
-  }
-  return graphFromJson(doc);
+  return graphFromJson(parseJson(text));
 }
 
 const fail = (path: string, expected: string, got?: unknown): never => {
@@ -162,7 +162,7 @@ function init(v: unknown, path: string): ConstInit {
   const o = obj(v, path);
   if (o.kind === 'weights') return { kind: 'weights', ref: str(o.ref, `${path}.ref`) };
   if (o.kind === 'scalar') {
-    const value = typeof o.value === 'string' && !(o.value in NON_FINITE) && /^-?\d+$/.test(o.value) ? BigInt(o.value) : fromJsonValue(o.value);
+    const value = fromJsonValue(o.value);
     if (typeof value !== 'number' && typeof value !== 'bigint') fail(`${path}.value`, 'a number', o.value ?? null);
     return { kind: 'scalar', value: value as number | bigint };
   }
