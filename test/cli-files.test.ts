@@ -130,3 +130,19 @@ test('tsnn pack-weights: .npy tensors → weights + manifest that a graph loads'
   const first = Number(expected.probs!.data[0]);
   assert.match(run.stdout, new RegExp(`^probs: float32\\[2, 3\\] .*\\[${first.toPrecision(6).replace(/\.?0+$/, '').replace('.', '\\.')}, `, 'm'));
 });
+
+test('run inputs: a .npy gives the concrete shape of dynamic dimensions, within their maximum', async () => {
+  const { readInput } = await import('../src/cli/run.js');
+  const decl = { dataType: 'float32' as const, shape: [{ name: 'batch', maxSize: 4 }, 2] };
+  const t = readInput('x', decl, npy('dyn.npy', 'float32', [3, 2], Float32Array.from([1, 2, 3, 4, 5, 6])));
+  assert.deepEqual(t.shape, [3, 2]);
+  assert.deepEqual([...new Float32Array(t.bytes.buffer, t.bytes.byteOffset, 6)], [1, 2, 3, 4, 5, 6]);
+  assert.throws(() => readInput('x', decl, npy('dyn5.npy', 'float32', [5, 2], new Float32Array(10))), /input 'x' is \[5, 2\], expected \[batch≤4, 2\]/);
+  assert.throws(() => readInput('x', decl, npy('dyni.npy', 'int32', [3, 2], new Int32Array(6))), /input 'x' is float32, the file holds int32/);
+  assert.throws(() => readInput('x', decl, '1.5'), /input 'x' has dynamic dimensions: give a \.npy or \.json file/);
+  const json = join(dir, 'flat.json');
+  writeFileSync(json, '[1, 2, 3, 4]');
+  assert.deepEqual(readInput('y', { dataType: 'int32', shape: [2, 2] }, json).shape, [2, 2]);
+  const big = readInput('z', { dataType: 'int64', shape: [2] }, '9007199254740993');
+  assert.deepEqual([...new BigInt64Array(big.bytes.buffer)], [9007199254740993n, 9007199254740993n]);
+});

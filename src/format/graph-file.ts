@@ -114,6 +114,7 @@ function inlineBytes(name: string, c: ConstDecl): Uint8Array {
     return Uint8Array.from(c.init.bytes);
   }
   if (c.init.kind === 'scalar') {
+    if (DTYPES[c.dataType].bits < 8) throw new GraphFileError(`constant '${name}': @scalar cannot fill a ${c.dataType} tensor (packed below a byte); use @bytes or @weights`, pos);
     const one = encodeScalar(c.dataType, c.init.value);
     const out = new Uint8Array(expected);
     for (let o = 0; o + one.length <= expected; o += one.length) out.set(one, o);
