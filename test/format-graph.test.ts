@@ -206,3 +206,15 @@ test('large weights stay in their file (onnxruntime reads them there) and still 
   assert.deepEqual(out.z!.data, z);
   await session.release();
 });
+
+test('saving a graph over the weights file it reads its constants from is refused', async () => {
+  const { writeWeights } = await import('../src/format/weights.js');
+  const { writeFileSync } = await import('node:fs');
+  const stem = join(dir, 'self');
+  writeWeights(`${stem}.weights`, `${stem}.manifest.json`, [['w', { dataType: 'float32', shape: [512, 1024], bytes: new Uint8Array(512 * 1024 * 4) }]]);
+  writeFileSync(`${stem}.webnn`, 'webnn_graph "self" v1 { inputs { x: f32[512, 1024]; } consts { w: f32[512, 1024] @weights("w"); } nodes { y = add(x, w); } outputs { y; } }');
+  const ctx = await ml.createContext();
+  const graph = await loadGraph(ctx, `${stem}.webnn`);
+  assert.throws(() => saveGraph(graph, `${stem}.webnn`), /self\.weights holds this graph's constants \(it was loaded from it\); save the weights elsewhere/);
+  assert.equal(readFileSync(`${stem}.weights`).byteLength, 4096 + 512 * 1024 * 4);
+});

@@ -237,10 +237,17 @@ export async function buildGraphFile(context: MLContext, g: GraphFile, weights?:
 
 // ---- MLGraph → GraphFile -------------------------------------------------------------------------------------------
 
+export interface LazyTensor extends Omit<TensorData, 'bytes'> {
+  bytes(): Uint8Array;
+}
+
 export interface SavedGraph {
   file: GraphFile;
-  /** Constant tensors by weights key (empty when constants are written inline). */
-  tensors: Map<string, TensorData>;
+  /**
+   * Constant tensors by weights key (empty when constants are written inline); their bytes are read on demand, as
+   * constants left in a weights file are read from it.
+   */
+  tensors: Map<string, LazyTensor>;
 }
 
 function isRef(v: AttrValue): v is { $operand: number } {
@@ -253,7 +260,7 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
   if (!state) throw new TypeError('saveGraph: argument is not an MLGraph');
   const ir = state.ir;
   const file = emptyGraphFile(opts.name ?? 'graph');
-  const tensors = new Map<string, TensorData>();
+  const tensors = new Map<string, LazyTensor>();
   const names = new Map<number, string>();
   const used = new Set<string>();
   const claim = (id: number, n: string) => {
@@ -282,13 +289,12 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
   file.version = dynamic ? 2 : 1;
   const constantIds = [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])].sort((a, b) => a - b);
   for (const id of constantIds) {
-    const bytes = readConstant(ir, id)!;
     const { dataType, shape } = ir.operands[id]!.desc;
     const name = names.get(id)!;
-    if (opts.inline) file.consts[name] = { dataType, shape: [...shape], init: { kind: 'inlineBytes', bytes: [...bytes] } };
+    if (opts.inline) file.consts[name] = { dataType, shape: [...shape], init: { kind: 'inlineBytes', bytes: [...readConstant(ir, id)!] } };
     else {
       file.consts[name] = { dataType, shape: [...shape], init: { kind: 'weights', ref: name } };
-      tensors.set(name, { dataType, shape: [...shape], bytes });
+      tensors.set(name, { dataType, shape: [...shape], bytes: () => readConstant(ir, id)! });
     }
   }
   const toValue = (v: AttrValue): Value => {

@@ -1,15 +1,15 @@
 // Graph files on disk: reading either form, the default weights paths beside a graph, saveGraph and loadGraph.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { MLContext } from '../api/context.js';
-import type { MLGraph } from '../api/graph.js';
+import { graphInternals, type MLGraph } from '../api/graph.js';
 import { parseGraphJsonText, printGraphJson } from './json.js';
 import { GraphFileError, type GraphFile } from './model.js';
 import { parseWebnn } from './parser.js';
 import { printWebnn } from './printer.js';
 import { buildGraphFile, graphToFile } from './graph-file.js';
 import { SafetensorsWeights } from './safetensors.js';
-import { ManifestWeights, writeWeights, type WeightSource } from './weights.js';
+import { ManifestWeights, writeWeights, type TensorData, type WeightSource } from './weights.js';
 
 export type GraphFormat = 'webnn' | 'json';
 
@@ -112,7 +112,14 @@ export function saveGraph(graph: MLGraph, path: string, options: SaveGraphOption
   if (tensors.size > 0) {
     saved.weights = options.weights ?? `${stemOf(path)}.weights`;
     saved.manifest = options.manifest ?? `${stemOf(path)}.manifest.json`;
-    writeWeights(saved.weights, saved.manifest, tensors);
+    const target = resolve(saved.weights);
+    for (const ext of graphInternals(graph)!.ir.externalConstants?.values() ?? []) {
+      if (ext.path === target) throw new GraphFileError(`saveGraph: ${saved.weights} holds this graph's constants (it was loaded from it); save the weights elsewhere`);
+    }
+    // One tensor in memory at a time: constants left in their weights file are read as they are written.
+    writeWeights(saved.weights, saved.manifest, (function* () {
+      for (const [key, t] of tensors) yield [key, { dataType: t.dataType, shape: t.shape, bytes: t.bytes() }] as [string, TensorData];
+    })());
   }
   writeFileSync(path, text);
   return saved;

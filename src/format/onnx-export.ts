@@ -5,7 +5,8 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { graphInternals, type MLGraph } from '../api/graph.js';
 import { lowerToOnnx } from '../backends/onnxruntime/lower.js';
-import { ModelProto, readExternal } from '../backends/onnxruntime/onnx-proto.js';
+import { ModelProto } from '../backends/onnxruntime/onnx-proto.js';
+import { readExternalConstant } from '../graph/ir.js';
 
 const EXTERNAL = 1; // TensorProto.DataLocation.EXTERNAL
 const ALIGN = 4096; // page-aligned offsets let onnxruntime map the data file
@@ -21,7 +22,7 @@ export function exportOnnx(graph: MLGraph, path: string, opts: { name?: string; 
   let fd: number | undefined;
   let offset = 0;
   const initializer = model.graph.initializer.map((t) => {
-    if (t.external) t = { name: t.name, dims: t.dims, dataType: t.dataType, rawData: readExternal(t.external) };
+    if (t.external) t = { name: t.name, dims: t.dims, dataType: t.dataType, rawData: readExternalConstant(t.external) };
     if (t.rawData.byteLength < threshold) return t;
     fd ??= openSync(dataPath, 'w');
     const pad = (ALIGN - (offset % ALIGN)) % ALIGN;

@@ -2,7 +2,7 @@
 // Field numbers are the format's; expressed as a protobufjs JSON descriptor so no .proto parsing happens at run time.
 import { basename, dirname } from 'node:path';
 import protobuf from 'protobufjs';
-import { readConstant } from '../../graph/ir.js';
+import { readExternalConstant, type ExternalConstant } from '../../graph/ir.js';
 
 const descriptor = {
   nested: {
@@ -136,7 +136,7 @@ export interface OnnxValueInfo { name: string; type: { tensorType: { elemType: n
 export interface OnnxTensor {
   name: string; dims: number[]; dataType: number; rawData: Uint8Array;
   /** Bytes left in a file (rawData is then empty): written as ONNX external data. */
-  external?: { path: string; byteOffset: number; byteLength: number };
+  external?: ExternalConstant;
 }
 export interface OnnxAttribute {
   name: string; type: number; f?: number; i?: number; s?: Uint8Array; t?: OnnxTensor; floats?: number[]; ints?: number[];
@@ -169,7 +169,7 @@ export function encodeWithExternalData(model: OnnxModel, threshold: number): {
     if (t.external && folder !== undefined && dirname(t.external.path) === folder) {
       return externalTensor(t, basename(t.external.path), t.external.byteOffset, t.external.byteLength);
     }
-    if (t.external) t = { ...t, rawData: readExternal(t.external) };
+    if (t.external) t = { ...t, rawData: readExternalConstant(t.external) };
     if (t.rawData.byteLength < threshold) {
       const { external: _, ...plain } = t;
       return plain;
@@ -188,8 +188,4 @@ export function externalTensor(t: OnnxTensor, location: string, offset: number, 
     name: t.name, dims: t.dims, dataType: t.dataType, dataLocation: 1,
     externalData: [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }],
   };
-}
-
-export function readExternal(ext: { path: string; byteOffset: number; byteLength: number }): Uint8Array {
-  return readConstant({ operands: [], nodes: [], constants: new Map(), inputs: [], outputs: [], externalConstants: new Map([[0, ext]]) }, 0)!;
 }
