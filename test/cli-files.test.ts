@@ -146,3 +146,13 @@ test('run inputs: a .npy gives the concrete shape of dynamic dimensions, within 
   const big = readInput('z', { dataType: 'int64', shape: [2] }, '9007199254740993');
   assert.deepEqual([...new BigInt64Array(big.bytes.buffer)], [9007199254740993n, 9007199254740993n]);
 });
+
+test('run inputs: JSON keeps 64-bit integers exact and reports syntax errors with their place', async () => {
+  const { readInput } = await import('../src/cli/run.js');
+  const json = join(dir, 'big.json');
+  writeFileSync(json, '[9007199254740993, -1]');
+  const t = readInput('i', { dataType: 'int64', shape: [2] }, json);
+  assert.deepEqual([...new BigInt64Array(t.bytes.buffer)], [9007199254740993n, -1n]);
+  writeFileSync(json, '[1,\n 2,, 3]');
+  assert.throws(() => readInput('i', { dataType: 'int64', shape: [3] }, json), /big\.json:2:4: invalid JSON: unexpected ','/);
+});

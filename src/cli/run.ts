@@ -10,6 +10,7 @@ import { elementCount } from '../graph/shape.js';
 import { buildGraphFile } from '../format/graph-file.js';
 import { GraphFileError, isDynamic, type Dim, type InputDecl } from '../format/model.js';
 import { readNpy, writeNpy } from '../format/npy.js';
+import { parseJson } from '../format/json.js';
 import type { TensorData } from '../format/weights.js';
 import { cpuContext, openGraph, summarize, UsageError, type WeightOptions } from './common.js';
 
@@ -24,8 +25,8 @@ function encode(dataType: MLOperandDataType, values: readonly (number | bigint)[
   return new Uint8Array(arr.buffer);
 }
 
-function jsonShape(v: unknown, what: string): { shape: number[]; flat: number[] } {
-  if (typeof v === 'number') return { shape: [], flat: [v] };
+function jsonShape(v: unknown, what: string): { shape: number[]; flat: (number | bigint)[] } {
+  if (typeof v === 'number' || typeof v === 'bigint') return { shape: [], flat: [v] };
   if (!Array.isArray(v)) throw new UsageError(`${what}: expected numbers or nested arrays of numbers`);
   const parts = v.map((x) => jsonShape(x, what));
   const inner = parts[0]?.shape ?? [];
@@ -51,7 +52,13 @@ export function readInput(name: string, decl: InputDecl, spec: string): TensorDa
     return { ...t, shape: fit(name, decl.shape, t.shape) };
   }
   if (spec.endsWith('.json')) {
-    const { shape, flat } = jsonShape(JSON.parse(readFileSync(spec, 'utf8')), spec);
+    let doc: unknown;
+    try {
+      doc = parseJson(readFileSync(spec, 'utf8'));
+    } catch (err) {
+      throw err instanceof GraphFileError ? err.inFile(spec) : err;
+    }
+    const { shape, flat } = jsonShape(doc, spec);
     // A flat list or a single number may stand for the declared (static) shape.
     let target = shape;
     if (staticShape && (shape.length <= 1) && flat.length === elementCount(staticShape)) target = staticShape;
