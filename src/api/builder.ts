@@ -5,7 +5,7 @@ import { allOps, type OpDef } from '../ops/registry.js';
 import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
 import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
-import { emptyGraph, pruneToOutputs, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
+import { emptyGraph, pruneToOutputs, type AttrValue, type ExternalConstant, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
 import { bufferMismatch, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor } from './descriptor.js';
 import { invalidState, operationError } from './errors.js';
@@ -16,6 +16,24 @@ import { tensorInternals, type MLTensor } from './tensor.js';
 import type { AllowSharedBufferSource, MLOperandDataType, MLOperandDescriptor } from './types.js';
 
 export type MLNamedOperands = Record<string, MLOperand>;
+
+let adopt: (builder: MLGraphBuilder, descriptor: MLOperandDescriptor, bytes: Uint8Array | ExternalConstant) => MLOperand | undefined;
+
+/**
+ * Internal: builder.constant(descriptor, bytes) without the copy, for loaders that read `bytes` themselves and hand
+ * them over (graph files with large weights would otherwise hold each tensor twice).
+ */
+export function adoptConstant(builder: MLGraphBuilder, descriptor: MLOperandDescriptor, bytes: Uint8Array): MLOperand {
+  return adopt(builder, descriptor, bytes)!;
+}
+
+/**
+ * Internal: a constant whose bytes stay in a file, for backends that can read them there (see
+ * Backend.externalConstants); undefined when this builder's backend cannot.
+ */
+export function adoptExternalConstant(builder: MLGraphBuilder, descriptor: MLOperandDescriptor, ext: ExternalConstant): MLOperand | undefined {
+  return adopt(builder, descriptor, ext);
+}
 
 export class MLGraphBuilder {
   readonly #context: MLContext;
@@ -45,6 +63,18 @@ export class MLGraphBuilder {
     const op = operandInternals(value);
     if (!op || op.builder !== this) return undefined;
     return { id: op.id, dataType: op.desc.dataType, shape: op.desc.shape, rank: op.desc.shape.length };
+  };
+
+  /** An argument as plain data for IrNode.call: operands become {$operand: id}, sequences arrays. */
+  #recordArg = (v: unknown): AttrValue => {
+    const ref = this.#resolve(v);
+    if (ref) return { $operand: ref.id };
+    if (v === undefined || v === null || typeof v === 'function' || typeof v === 'symbol') return null;
+    if (typeof v !== 'object') return v as AttrValue;
+    if (Symbol.iterator in v) return [...(v as Iterable<unknown>)].map(this.#recordArg);
+    const out: Record<string, AttrValue> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = this.#recordArg(x);
+    return out;
   };
 
   input(name: string, descriptor: MLOperandDescriptor): MLOperand {
@@ -107,6 +137,7 @@ export class MLGraphBuilder {
       outputs: outputs.map((o) => operandInternals(o)!.id),
       attrs: result.attrs ?? {},
       label,
+      call: args.slice(0, def.optionsAt + 1).map(this.#recordArg),
     });
     return def.multipleOutputs ? outputs : outputs[0]!;
   }
@@ -158,6 +189,20 @@ export class MLGraphBuilder {
   }
 
   static {
+    adopt = (builder, descriptor, bytes) => {
+      builder.#checkCanBuild('constant');
+      const desc = checkDescriptor(descriptor, 'constant');
+      if (!(bytes instanceof Uint8Array)) {
+        if (!contextInternals(builder.#context)!.backend.externalConstants) return undefined;
+        if (bytes.byteLength !== byteLength(desc)) throw new TypeError(`constant: ${bytes.byteLength} bytes in the file, ${byteLength(desc)} expected`);
+        const operand = builder.#addOperand(desc, 'constant');
+        (builder.#ir.externalConstants ??= new Map()).set(builder.#ir.operands.length - 1, bytes);
+        return operand;
+      }
+      const why = bufferMismatch(bytes, desc.dataType, byteLength(desc));
+      if (why) throw new TypeError(`constant: ${why}`);
+      return builder.#addConstant(desc, bytes);
+    };
     for (const def of allOps()) {
       Object.defineProperty(MLGraphBuilder.prototype, def.name, {
         value: function (this: MLGraphBuilder, ...args: unknown[]) {

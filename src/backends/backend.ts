@@ -30,6 +30,8 @@ export interface Backend {
   readonly accelerated: boolean;
   /** Human-readable description, e.g. "onnxruntime-node 1.30.0 (cpu)". */
   readonly description: string;
+  /** Whether compile() accepts GraphIR.externalConstants (constants left in files); absent means no. */
+  readonly externalConstants?: boolean;
   compile(ir: GraphIR): Promise<CompiledGraph>;
 }
 

@@ -7,6 +7,11 @@ import '../ops/index.js';
 import { allOps } from '../ops/registry.js';
 import { SPEC_OPERATORS } from '../ops/spec-operators.js';
 import { packageInfo } from './package-info.js';
+import { byteLength } from '../api/descriptor.js';
+import { DTYPES } from '../graph/dtypes.js';
+import { elementCount } from '../graph/shape.js';
+import { readGraphFile } from '../format/io.js';
+import { isDynamic, type InputDecl } from '../format/model.js';
 
 export interface InfoReport {
   version: string;
@@ -40,5 +45,53 @@ export function formatInfo(r: InfoReport): string {
     `onnxruntime-node: ${r.onnxruntime}`,
     `operators implemented: ${r.operators.implemented} / ${r.operators.total}`,
     ...(r.operators.missing.length ? [`not yet: ${r.operators.missing.join(' ')}`] : []),
+  ].join('\n');
+}
+
+// ---- `tsnn info FILE`: what a graph file holds ----------------------------------------------------------------------
+
+export interface FileInfo {
+  name: string;
+  version: number;
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+  ops: Record<string, number>;
+  nodes: number;
+  constants: number;
+  parameters: number;
+  parameterBytes: number;
+}
+
+export function collectFileInfo(file: string): FileInfo {
+  const g = readGraphFile(file);
+  const ops: Record<string, number> = {};
+  for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+  let parameters = 0;
+  let parameterBytes = 0;
+  for (const c of Object.values(g.consts)) {
+    parameters += elementCount(c.shape);
+    parameterBytes += byteLength({ dataType: c.dataType, shape: c.shape });
+  }
+  const type = (d: InputDecl) => `${DTYPES[d.dataType].short}[${d.shape.map((x) => (isDynamic(x) ? `dyn(${JSON.stringify(x.name)}, ${x.maxSize})` : x)).join(', ')}]`;
+  return {
+    name: g.name,
+    version: g.version,
+    inputs: Object.fromEntries(Object.entries(g.inputs).map(([n, d]) => [n, type(d)])),
+    outputs: { ...g.outputs },
+    ops: Object.fromEntries(Object.entries(ops).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+    nodes: g.nodes.length,
+    constants: Object.keys(g.consts).length,
+    parameters,
+    parameterBytes,
+  };
+}
+
+export function formatFileInfo(i: FileInfo): string {
+  return [
+    `graph "${i.name}" v${i.version}`,
+    `inputs: ${Object.entries(i.inputs).map(([n, t]) => `${n}: ${t}`).join(', ') || 'none'}`,
+    `outputs: ${Object.entries(i.outputs).map(([n, r]) => (n === r ? n : `${n} = ${r}`)).join(', ') || 'none'}`,
+    `nodes: ${i.nodes} (${Object.entries(i.ops).map(([op, n]) => `${op} ${n}`).join(', ') || 'none'})`,
+    `constants: ${i.constants}, parameters: ${i.parameters} (${i.parameterBytes} bytes)`,
   ].join('\n');
 }

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // The tsnn command line. Exit codes: 0 ok, 1 failure (one-line reason on stderr), 2 usage.
 import { Command, CommanderError } from 'commander';
-import { collectInfo, formatInfo } from './info.js';
+import { GraphFileError } from '../format/model.js';
+import { UsageError, weightOptions } from './common.js';
+import { convertCommand } from './convert.js';
+import { collectFileInfo, collectInfo, formatFileInfo, formatInfo } from './info.js';
 import { packageInfo } from './package-info.js';
+import { packWeightsCommand } from './pack-weights.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
 
 const program = new Command()
   .name('tsnn')
@@ -12,13 +18,43 @@ const program = new Command()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 program
-  .command('info')
-  .description('version, backends, onnxruntime version and operator coverage')
+  .command('info [file]')
+  .description('with FILE: a graph file\'s inputs, outputs, operators and parameters; without: version, backends, onnxruntime version and operator coverage')
   .option('--json', 'print as JSON')
-  .action((opts: { json?: boolean }) => {
-    const report = collectInfo();
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatInfo(report));
+  .action((file: string | undefined, opts: { json?: boolean }) => {
+    const report = file ? collectFileInfo(file) : collectInfo();
+    const text = file ? formatFileInfo(report as ReturnType<typeof collectFileInfo>) : formatInfo(report as ReturnType<typeof collectInfo>);
+    console.log(opts.json ? JSON.stringify(report, null, 2) : text);
   });
+
+const validate = program
+  .command('validate <file>')
+  .description('parse a .webnn or .json graph and validate every node and its weights')
+  .action((file: string, opts) => validateCommand(file, opts));
+weightOptions(validate);
+
+const convert = program
+  .command('convert <file>')
+  .description('convert a graph to the text form, the JSON form or an ONNX model')
+  .requiredOption('--to <format>', 'webnn, json or onnx')
+  .option('-o, --output <file>', 'output path (- for stdout); default <stem>.<format> beside the graph')
+  .action((file: string, opts) => convertCommand(file, opts));
+weightOptions(convert);
+
+const run = program
+  .command('run <file>')
+  .description('build a graph and run it once on the given inputs')
+  .option('-i, --input <name=value...>', 'an input from a .npy file, a .json array or a number (repeatable)')
+  .option('--output-dir <dir>', 'write each output as DIR/<name>.npy')
+  .action((file: string, opts) => runCommand(file, opts));
+weightOptions(run);
+
+program
+  .command('pack-weights <tensors...>')
+  .description('pack tensors (name=file.npy, file.npy, file.safetensors) into a weights file and its manifest')
+  .requiredOption('--out <file>', 'the weights file to write')
+  .option('--manifest <file>', 'the manifest to write; default <stem>.manifest.json beside --out')
+  .action((tensors: string[], opts: { out: string; manifest?: string }) => packWeightsCommand(tensors, opts));
 
 try {
   await program.parseAsync(process.argv);
@@ -27,6 +63,12 @@ try {
     // --help and --version end here with exit code 0; everything else is a usage error.
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
-  process.stderr.write(`tsnn: ${(err as Error).message}\n`);
+  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+  if (err instanceof UsageError) {
+    process.stderr.write(`tsnn: ${oneLine(err.message)}\n`);
+    process.exit(2);
+  }
+  const message = err instanceof GraphFileError ? err.message : `tsnn: ${(err as Error).message}`;
+  process.stderr.write(`${oneLine(message)}\n`);
   process.exit(1);
 }

@@ -1,5 +1,6 @@
 // The platform-independent graph (IR) that MLGraphBuilder records and backends compile.
 // Plain data: operands by index, nodes with JSON-able attributes, constants as bytes. Serialisable with toJSON/fromJSON.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isDataType, type MLOperandDataType } from './dtypes.js';
 
 export interface OperandDescriptor {
@@ -31,6 +32,21 @@ export interface IrNode {
   outputs: number[];
   attrs: Attrs;
   label: string;
+  /**
+   * The builder call's arguments as given (operands as {$operand: id}), so a graph can be written back as the
+   * calls that made it (graph files). Absent on nodes not recorded by MLGraphBuilder.
+   */
+  call?: AttrValue[];
+}
+
+/** `v` with every {$operand: id} in it passed through `f`. */
+export function mapOperandRefs(v: AttrValue, f: (id: number) => number): AttrValue {
+  if (Array.isArray(v)) return v.map((x) => mapOperandRefs(x, f));
+  if (v && typeof v === 'object') {
+    if (typeof v.$operand === 'number' && Object.keys(v).length === 1) return { $operand: f(v.$operand) };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapOperandRefs(x, f)]));
+  }
+  return v;
 }
 
 export interface GraphIR {
@@ -38,8 +54,45 @@ export interface GraphIR {
   nodes: IrNode[];
   /** Constant bytes by operand id. */
   constants: Map<number, Uint8Array>;
+  /**
+   * Constants whose bytes stay in a file (graph files with large weights), by operand id; only built for backends
+   * that declare `externalConstants`. Read them with readConstant().
+   */
+  externalConstants?: Map<number, ExternalConstant>;
   inputs: { name: string; operand: number }[];
   outputs: { name: string; operand: number }[];
+}
+
+/** Bytes of a constant that lie in a file. */
+export interface ExternalConstant {
+  /** Absolute path. */
+  path: string;
+  byteOffset: number;
+  byteLength: number;
+}
+
+/** A constant's bytes, read from its file when it is external. */
+export function readConstant(ir: GraphIR, id: number): Uint8Array | undefined {
+  const inMemory = ir.constants.get(id);
+  if (inMemory) return inMemory;
+  const ext = ir.externalConstants?.get(id);
+  return ext && readExternalConstant(ext);
+}
+
+/** The bytes of an external constant, read from its file. */
+export function readExternalConstant(ext: ExternalConstant): Uint8Array {
+  const bytes = new Uint8Array(ext.byteLength);
+  const fd = openSync(ext.path, 'r');
+  try {
+    for (let done = 0; done < bytes.byteLength;) {
+      const n = readSync(fd, bytes, done, bytes.byteLength - done, ext.byteOffset + done);
+      if (n === 0) throw new Error(`${ext.path} ended before byte ${ext.byteOffset + ext.byteLength}, where a constant's bytes should be (did the file change?)`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
 
 export function emptyGraph(): GraphIR {
@@ -83,15 +136,19 @@ export function pruneToOutputs(ir: GraphIR, outputs: { name: string; operand: nu
       id: nodes.length,
       inputs: node.inputs.map((i) => (i === null ? null : remap.get(i)!)),
       outputs: node.outputs.map((o) => remap.get(o)!),
+      ...(node.call ? { call: node.call.map((a) => mapOperandRefs(a, (id) => remap.get(id)!)) } : {}),
     });
   }
   for (const op of operands) if (op.producer !== undefined) op.producer = nodeRemap.get(op.producer)!;
   const constants = new Map<number, Uint8Array>();
   for (const [id, bytes] of ir.constants) if (remap.has(id)) constants.set(remap.get(id)!, bytes);
+  const external = new Map<number, ExternalConstant>();
+  for (const [id, ext] of ir.externalConstants ?? []) if (remap.has(id)) external.set(remap.get(id)!, ext);
   return {
     operands,
     nodes,
     constants,
+    ...(external.size ? { externalConstants: external } : {}),
     inputs: ir.inputs.filter((i) => remap.has(i.operand)).map((i) => ({ name: i.name, operand: remap.get(i.operand)! })),
     outputs: outputs.map((o) => ({ name: o.name, operand: remap.get(o.operand)! })),
   };
@@ -130,7 +187,9 @@ function decodeAttr(v: unknown): AttrValue {
 
 export function toJSON(ir: GraphIR): GraphIRJson {
   const constants: Record<string, string> = {};
-  for (const [id, bytes] of ir.constants) constants[String(id)] = Buffer.from(bytes).toString('base64');
+  for (const id of [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])]) {
+    constants[String(id)] = Buffer.from(readConstant(ir, id)!).toString('base64');
+  }
   return {
     format: 'tsnn-ir',
     version: 1,

@@ -65,6 +65,11 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
     const desc = ir.operands[input.operand]!.desc;
     if (isSubByte(desc.dataType)) unpackInput(e, input.name, desc, nameOf(input.operand));
   }
+  for (const [id, external] of ir.externalConstants ?? []) {
+    const op = ir.operands[id]!;
+    e.initializer(op.desc.dataType, op.desc.shape, new Uint8Array(0), nameOf(id));
+    e.initializers[e.initializers.length - 1]!.external = external;
+  }
 
   for (const node of ir.nodes) {
     const lowering = getLowering(node.op);

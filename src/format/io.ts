@@ -1,0 +1,126 @@
+// Graph files on disk: reading either form, the default weights paths beside a graph, saveGraph and loadGraph.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { MLContext } from '../api/context.js';
+import { graphInternals, type MLGraph } from '../api/graph.js';
+import { parseGraphJsonText, printGraphJson } from './json.js';
+import { GraphFileError, type GraphFile } from './model.js';
+import { parseWebnn } from './parser.js';
+import { printWebnn } from './printer.js';
+import { buildGraphFile, graphToFile } from './graph-file.js';
+import { SafetensorsWeights } from './safetensors.js';
+import { ManifestWeights, writeWeights, type TensorData, type WeightSource } from './weights.js';
+
+export type GraphFormat = 'webnn' | 'json';
+
+/** The text form unless the file is named .json or starts with '{'. */
+export function detectFormat(path: string, text: string): GraphFormat {
+  if (extname(path).toLowerCase() === '.json') return 'json';
+  return text.trimStart().startsWith('{') ? 'json' : 'webnn';
+}
+
+export function parseGraphText(text: string, format: GraphFormat): GraphFile {
+  return format === 'json' ? parseGraphJsonText(text) : parseWebnn(text);
+}
+
+export function printGraph(g: GraphFile, format: GraphFormat): string {
+  return format === 'json' ? printGraphJson(g) : printWebnn(g);
+}
+
+/** Reads a graph file; errors name the file (file:line:column: ...). */
+export function readGraphFile(path: string): GraphFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new GraphFileError(`cannot read the graph: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, path);
+  }
+  try {
+    return parseGraphText(text, detectFormat(path, text));
+  } catch (err) {
+    throw err instanceof GraphFileError ? err.inFile(path) : err;
+  }
+}
+
+/** `dir/stem` of a graph path (model.webnn, model.json → model). */
+export function stemOf(path: string): string {
+  return join(dirname(path), basename(path, extname(path)));
+}
+
+export interface WeightPaths {
+  /** A weights file or a .safetensors file. */
+  weights?: string;
+  manifest?: string;
+}
+
+export function hasWeightRefs(g: GraphFile): boolean {
+  return Object.values(g.consts).some((c) => c.init.kind === 'weights');
+}
+
+/**
+ * Opens the weights a graph needs: the given paths, else <stem>.safetensors or <stem>.weights + <stem>.manifest.json
+ * beside the graph. Undefined when the graph has no @weights constants.
+ */
+export function openWeights(graphPath: string, g: GraphFile, paths: WeightPaths = {}): WeightSource | undefined {
+  if (!hasWeightRefs(g)) return undefined;
+  const stem = stemOf(graphPath);
+  let weights = paths.weights;
+  if (!weights) weights = existsSync(`${stem}.safetensors`) && !paths.manifest ? `${stem}.safetensors` : `${stem}.weights`;
+  const open = (what: string, p: string) => {
+    if (!existsSync(p)) throw new GraphFileError(`the graph uses @weights but its ${what} ${p} does not exist (give --weights/--manifest)`, undefined, graphPath);
+  };
+  open('weights file', weights);
+  if (extname(weights).toLowerCase() === '.safetensors') return new SafetensorsWeights(weights);
+  const manifest = paths.manifest ?? `${stem}.manifest.json`;
+  open('manifest', manifest);
+  return ManifestWeights.open(weights, manifest);
+}
+
+export interface LoadGraphOptions extends WeightPaths {}
+
+/** Loads a .webnn or .json graph file into a built graph in `context`, with its weights. */
+export async function loadGraph(context: MLContext, path: string, options: LoadGraphOptions = {}): Promise<MLGraph> {
+  const g = readGraphFile(path);
+  const weights = openWeights(path, g, options);
+  try {
+    return await buildGraphFile(context, g, weights);
+  } catch (err) {
+    throw err instanceof GraphFileError ? err.inFile(path) : err;
+  } finally {
+    weights?.close();
+  }
+}
+
+export interface SaveGraphOptions extends WeightPaths {
+  /** The graph's name in the file (default: the file's stem). */
+  name?: string;
+  /** Write constants inline (@bytes) instead of to a weights file. */
+  inline?: boolean;
+}
+
+export interface SavedPaths { graph: string; weights?: string; manifest?: string }
+
+/**
+ * Saves a built graph: `path` (.webnn text, or .json) and, unless `inline`, its constants to <stem>.weights and
+ * <stem>.manifest.json (or the paths given).
+ */
+export function saveGraph(graph: MLGraph, path: string, options: SaveGraphOptions = {}): SavedPaths {
+  const { file, tensors } = graphToFile(graph, { name: options.name ?? basename(path, extname(path)), inline: options.inline });
+  const format: GraphFormat = extname(path).toLowerCase() === '.json' ? 'json' : 'webnn';
+  const text = printGraph(file, format);
+  const saved: SavedPaths = { graph: path };
+  if (tensors.size > 0) {
+    saved.weights = options.weights ?? `${stemOf(path)}.weights`;
+    saved.manifest = options.manifest ?? `${stemOf(path)}.manifest.json`;
+    const target = resolve(saved.weights);
+    for (const ext of graphInternals(graph)!.ir.externalConstants?.values() ?? []) {
+      if (ext.path === target) throw new GraphFileError(`saveGraph: ${saved.weights} holds this graph's constants (it was loaded from it); save the weights elsewhere`);
+    }
+    // One tensor in memory at a time: constants left in their weights file are read as they are written.
+    writeWeights(saved.weights, saved.manifest, (function* () {
+      for (const [key, t] of tensors) yield [key, { dataType: t.dataType, shape: t.shape, bytes: t.bytes() }] as [string, TensorData];
+    })());
+  }
+  writeFileSync(path, text);
+  return saved;
+}

@@ -1,0 +1,221 @@
+// The JSON form ("webnn-graph-json"): the same graph as the text form. Reading checks the document's structure
+// and names the JSON path of anything malformed; numbers that JSON cannot hold travel as strings.
+import { isDataType, DATA_TYPES } from '../graph/dtypes.js';
+import { GraphFileError, type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
+
+export const JSON_FORMAT = 'webnn-graph-json';
+
+// Numbers JSON has no literal for (and -0, which JSON.stringify turns into 0).
+const NON_FINITE: Record<string, number> = { Infinity: Infinity, '-Infinity': -Infinity, NaN: NaN, '-0': -0 };
+
+function toJsonValue(v: Value): unknown {
+  if (typeof v === 'bigint') return v; // printGraphJson writes it as a JSON number
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (Object.is(v, -0)) return '-0';
+  if (Array.isArray(v)) return v.map(toJsonValue);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJsonValue(x)]));
+  return v;
+}
+
+function fromJsonValue(v: unknown): Value {
+  if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v]!;
+  if (Array.isArray(v)) return v.map(fromJsonValue);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromJsonValue(x)]));
+  return v as Value;
+}
+
+/** The JSON document of a graph as an object (integers beyond 2^53 as bigint; printGraphJson writes it). */
+export function toGraphJson(g: GraphFile): Record<string, unknown> {
+  return {
+    format: JSON_FORMAT,
+    version: g.version,
+    name: g.name,
+    ...(g.quantized ? { quantized: true } : {}),
+    inputs: Object.fromEntries(Object.entries(g.inputs).map(([n, d]) => [n, { dataType: d.dataType, shape: d.shape }])),
+    consts: Object.fromEntries(Object.entries(g.consts).map(([n, c]) => {
+      const init = c.init.kind === 'scalar' ? { kind: 'scalar', value: toJsonValue(c.init.value) } : c.init;
+      return [n, { dataType: c.dataType, shape: c.shape, init }];
+    })),
+    nodes: g.nodes.map((n) => ({
+      id: n.id, op: n.op, inputs: n.inputs, options: toJsonValue(n.options), ...(n.outputs ? { outputs: n.outputs } : {}),
+    })),
+    outputs: g.outputs,
+  };
+}
+
+export function printGraphJson(g: GraphFile): string {
+  // Big integers become marked strings for JSON.stringify, then bare numbers again.
+  const text = JSON.stringify(toGraphJson(g), (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000bigint:${v}` : v), 2);
+  return `${text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1')}\n`;
+}
+
+function posAt(text: string, offset: number): Pos {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact (as bigint), as the text form does; syntax errors carry
+ * line:column on every Node version.
+ */
+export function parseJson(text: string): unknown {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const stop = (): never => {
+    const near = i < text.length ? `'${text[i]}'` : 'the end of the text';
+    throw new GraphFileError(`invalid JSON: unexpected ${near}`, posAt(text, i));
+  };
+  const LITERAL = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  const value = (): unknown => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      const out: unknown[] | Record<string, unknown> = c === '{' ? {} : [];
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return out;
+      }
+      for (;;) {
+        if (Array.isArray(out)) out.push(value());
+        else {
+          ws();
+          if (text[i] !== '"') stop();
+          const key = value() as string;
+          ws();
+          if (text[i] !== ':') stop();
+          i++;
+          Object.defineProperty(out, key, { value: value(), enumerable: true, writable: true, configurable: true });
+        }
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return out;
+        } else stop();
+      }
+    }
+    LITERAL.lastIndex = i;
+    const m = LITERAL.exec(text);
+    if (!m) stop();
+    i += m![0].length;
+    const lit = m![0];
+    if (/^-?\d+$/.test(lit) && !Number.isSafeInteger(Number(lit))) return BigInt(lit);
+    return JSON.parse(lit);
+  };
+  const v = value();
+  ws();
+  if (i < text.length) stop();
+  return v;
+}
+
+/** Parses JSON text (the graph's JSON form); syntax errors carry line:column. */
+export function parseGraphJsonText(text: string): GraphFile {
+  return graphFromJson(parseJson(text));
+}
+
+const fail = (path: string, expected: string, got?: unknown): never => {
+  throw new GraphFileError(`${path}: expected ${expected}${got === undefined ? '' : `, found ${JSON.stringify(got)}`}`);
+};
+
+function obj(v: unknown, path: string): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(path, 'an object', v ?? null);
+  return v as Record<string, unknown>;
+}
+
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string') fail(path, 'a string', v ?? null);
+  return v as string;
+}
+
+function strList(v: unknown, path: string): string[] {
+  if (!Array.isArray(v)) fail(path, 'an array of names', v ?? null);
+  return (v as unknown[]).map((x, i) => str(x, `${path}[${i}]`));
+}
+
+function uint(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(path, 'a non-negative integer', v ?? null);
+  return v as number;
+}
+
+function dataType(v: unknown, path: string) {
+  if (!isDataType(v)) fail(path, `a data type (${DATA_TYPES.join(', ')})`, v ?? null);
+  return v as GraphFile['inputs'][string]['dataType'];
+}
+
+function dims(v: unknown, path: string, dynamic: boolean): Dim[] {
+  if (!Array.isArray(v)) fail(path, 'a shape (an array of dimensions)', v ?? null);
+  return (v as unknown[]).map((d, i): Dim => {
+    if (dynamic && d && typeof d === 'object') {
+      const o = d as Record<string, unknown>;
+      return { name: str(o.name, `${path}[${i}].name`), maxSize: uint(o.maxSize, `${path}[${i}].maxSize`) };
+    }
+    return uint(d, `${path}[${i}]`);
+  });
+}
+
+function init(v: unknown, path: string): ConstInit {
+  const o = obj(v, path);
+  if (o.kind === 'weights') return { kind: 'weights', ref: str(o.ref, `${path}.ref`) };
+  if (o.kind === 'scalar') {
+    const value = fromJsonValue(o.value);
+    if (typeof value !== 'number' && typeof value !== 'bigint') fail(`${path}.value`, 'a number', o.value ?? null);
+    return { kind: 'scalar', value: value as number | bigint };
+  }
+  if (o.kind === 'inlineBytes') {
+    if (!Array.isArray(o.bytes)) fail(`${path}.bytes`, 'an array of bytes', o.bytes ?? null);
+    const bytes = (o.bytes as unknown[]).map((b, i) => {
+      const n = uint(b, `${path}.bytes[${i}]`);
+      if (n > 255) fail(`${path}.bytes[${i}]`, 'a byte (0 to 255)', n);
+      return n;
+    });
+    return { kind: 'inlineBytes', bytes };
+  }
+  return fail(`${path}.kind`, '"weights", "scalar" or "inlineBytes"', o.kind ?? null);
+}
+
+/** A GraphFile from a parsed JSON document. */
+export function graphFromJson(doc: unknown): GraphFile {
+  const d = obj(doc, '$');
+  if (d.format !== JSON_FORMAT) fail('$.format', `"${JSON_FORMAT}"`, d.format ?? null);
+  if (d.version !== 1 && d.version !== 2) fail('$.version', '1 or 2', d.version ?? null);
+  const g: GraphFile = {
+    version: d.version as number,
+    name: d.name === undefined ? 'graph' : str(d.name, '$.name'),
+    quantized: d.quantized === true,
+    inputs: {},
+    consts: {},
+    nodes: [],
+    outputs: {},
+  };
+  for (const [n, v] of Object.entries(obj(d.inputs ?? {}, '$.inputs'))) {
+    const o = obj(v, `$.inputs.${n}`);
+    g.inputs[n] = { dataType: dataType(o.dataType, `$.inputs.${n}.dataType`), shape: dims(o.shape, `$.inputs.${n}.shape`, true) };
+  }
+  for (const [n, v] of Object.entries(obj(d.consts ?? {}, '$.consts'))) {
+    const o = obj(v, `$.consts.${n}`);
+    g.consts[n] = {
+      dataType: dataType(o.dataType, `$.consts.${n}.dataType`),
+      shape: dims(o.shape, `$.consts.${n}.shape`, false) as number[],
+      init: init(o.init, `$.consts.${n}.init`),
+    };
+  }
+  if (!Array.isArray(d.nodes)) fail('$.nodes', 'an array of nodes', d.nodes ?? null);
+  (d.nodes as unknown[]).forEach((v, i) => {
+    const o = obj(v, `$.nodes[${i}]`);
+    const node: NodeDecl = {
+      id: str(o.id, `$.nodes[${i}].id`),
+      op: str(o.op, `$.nodes[${i}].op`),
+      inputs: strList(o.inputs ?? [], `$.nodes[${i}].inputs`),
+      options: fromJsonValue(obj(o.options ?? {}, `$.nodes[${i}].options`)) as Record<string, Value>,
+    };
+    if (o.outputs !== undefined && o.outputs !== null) node.outputs = strList(o.outputs, `$.nodes[${i}].outputs`);
+    g.nodes.push(node);
+  });
+  for (const [n, v] of Object.entries(obj(d.outputs ?? {}, '$.outputs'))) g.outputs[n] = str(v, `$.outputs.${n}`);
+  return g;
+}

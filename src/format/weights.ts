@@ -1,0 +1,146 @@
+// Weights files: raw little-endian tensor bytes, optionally after an 8-byte header ("WGWT" + u32 version 1),
+// located by a manifest. Tensors are read one at a time straight into their own buffers with positioned reads,
+// so loading never holds the whole file in memory next to the tensors made from it.
+import { closeSync, fstatSync, openSync, readSync, writeSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { MLOperandDataType } from '../graph/dtypes.js';
+import type { ExternalConstant } from '../graph/ir.js';
+import { parseManifest, printManifest, MANIFEST_FORMAT, type Manifest } from './manifest.js';
+import { GraphFileError } from './model.js';
+import { writeFileSync } from 'node:fs';
+
+export const WEIGHTS_MAGIC = 'WGWT';
+export const WEIGHTS_VERSION = 1;
+export const WEIGHTS_HEADER_BYTES = 8;
+
+export interface TensorData {
+  dataType: MLOperandDataType;
+  shape: number[];
+  bytes: Uint8Array;
+}
+
+export interface TensorInfo {
+  dataType: MLOperandDataType;
+  shape: number[];
+  byteLength: number;
+}
+
+/** Where `@weights("key")` constants come from: a manifest + weights file, or a safetensors file. */
+export interface WeightSource {
+  readonly file: string;
+  keys(): string[];
+  info(key: string): TensorInfo | undefined;
+  /** The tensor's bytes in a buffer of their own. */
+  read(key: string): Uint8Array;
+  /** Where the tensor's bytes lie as they are (absolute path and range), if they need no conversion. */
+  locate?(key: string): ExternalConstant | undefined;
+  close(): void;
+}
+
+/** Fills `target` from `fd` at `position`; throws when the file ends first. */
+export function readExactly(fd: number, target: Uint8Array, position: number, file: string): void {
+  let done = 0;
+  while (done < target.byteLength) {
+    const n = readSync(fd, target, done, Math.min(target.byteLength - done, 1 << 30), position + done);
+    if (n === 0) throw new GraphFileError(`unexpected end of file at byte ${position + done}: the file is truncated`, undefined, file);
+    done += n;
+  }
+}
+
+export class ManifestWeights implements WeightSource {
+  private readonly fd: number;
+  readonly size: number;
+  readonly hasHeader: boolean;
+
+  constructor(readonly file: string, readonly manifest: Manifest) {
+    this.fd = openSync(file, 'r');
+    try {
+      this.size = fstatSync(this.fd).size;
+      const head = new Uint8Array(Math.min(WEIGHTS_HEADER_BYTES, this.size));
+      readExactly(this.fd, head, 0, file);
+      this.hasHeader = Buffer.from(head.subarray(0, 4)).toString('latin1') === WEIGHTS_MAGIC;
+      if (this.hasHeader) {
+        if (this.size < WEIGHTS_HEADER_BYTES) throw new GraphFileError(`truncated header: expected 8 bytes ("${WEIGHTS_MAGIC}" + version), the file has ${this.size}`, undefined, file);
+        const version = new DataView(head.buffer).getUint32(4, true);
+        if (version !== WEIGHTS_VERSION) throw new GraphFileError(`weights file version ${version}: expected ${WEIGHTS_VERSION}`, undefined, file);
+      }
+      for (const [key, t] of Object.entries(manifest.tensors)) {
+        const end = t.byteOffset + t.byteLength;
+        if (end > this.size) {
+          throw new GraphFileError(`tensor '${key}' needs bytes ${t.byteOffset} to ${end} but the file has ${this.size} bytes: the file is truncated or the manifest's offsets run past its end`, undefined, file);
+        }
+        if (this.hasHeader && t.byteOffset < WEIGHTS_HEADER_BYTES && t.byteLength > 0) {
+          throw new GraphFileError(`tensor '${key}' starts at byte ${t.byteOffset}, inside the 8-byte header: offsets count from the file start`, undefined, file);
+        }
+      }
+    } catch (err) {
+      closeSync(this.fd);
+      throw err;
+    }
+  }
+
+  static open(weightsFile: string, manifestFile: string): ManifestWeights {
+    return new ManifestWeights(weightsFile, parseManifest(readFileSync(manifestFile, 'utf8'), manifestFile));
+  }
+
+  keys(): string[] {
+    return Object.keys(this.manifest.tensors);
+  }
+
+  info(key: string): TensorInfo | undefined {
+    const t = this.manifest.tensors[key];
+    return t && { dataType: t.dataType, shape: t.shape, byteLength: t.byteLength };
+  }
+
+  read(key: string): Uint8Array {
+    const t = this.manifest.tensors[key];
+    if (!t) throw new GraphFileError(`no tensor '${key}' in the manifest`, undefined, this.file);
+    const bytes = new Uint8Array(t.byteLength);
+    readExactly(this.fd, bytes, t.byteOffset, this.file);
+    return bytes;
+  }
+
+  locate(key: string): ExternalConstant | undefined {
+    const t = this.manifest.tensors[key];
+    return t && { path: resolve(this.file), byteOffset: t.byteOffset, byteLength: t.byteLength };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const ALIGN = 16;
+/** Tensors this large start on a page boundary, so that onnxruntime can map them instead of copying. */
+const PAGE_ALIGN_FROM = 64 * 1024;
+const PAGE = 4096;
+
+/**
+ * Writes tensors to a headered weights file (each tensor aligned to 16 bytes) and its manifest; returns the
+ * manifest. Tensors are written one by one, so a caller may produce them lazily.
+ */
+export function writeWeights(weightsFile: string, manifestFile: string, tensors: Iterable<[string, TensorData]>): Manifest {
+  const manifest: Manifest = { format: MANIFEST_FORMAT, version: 1, endianness: 'little', tensors: {} };
+  const fd = openSync(weightsFile, 'w');
+  try {
+    const header = Buffer.alloc(WEIGHTS_HEADER_BYTES);
+    header.write(WEIGHTS_MAGIC, 0, 'latin1');
+    header.writeUInt32LE(WEIGHTS_VERSION, 4);
+    writeSync(fd, header);
+    let offset = WEIGHTS_HEADER_BYTES;
+    for (const [key, t] of tensors) {
+      const align = t.bytes.byteLength >= PAGE_ALIGN_FROM ? PAGE : ALIGN;
+      const pad = (align - (offset % align)) % align;
+      if (pad) writeSync(fd, Buffer.alloc(pad));
+      offset += pad;
+      let done = 0;
+      while (done < t.bytes.byteLength) done += writeSync(fd, t.bytes, done, t.bytes.byteLength - done);
+      manifest.tensors[key] = { dataType: t.dataType, shape: [...t.shape], byteOffset: offset, byteLength: t.bytes.byteLength, layout: 'row-major' };
+      offset += t.bytes.byteLength;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(manifestFile, printManifest(manifest));
+  return manifest;
+}
