@@ -26,6 +26,33 @@ export interface MLOperandDescriptor {
   shape: readonly number[];
 }
 
+/**
+ * Non-standard (flexible inputs): a dimension whose size is chosen at dispatch, from 0 to maxSize. Dimensions with
+ * the same name have the same size. Operators derive names such as 'past + seq' for the sizes they compute.
+ */
+export interface MLDynamicDimension {
+  name: string;
+  maxSize: number;
+}
+
+export type MLDimension = number | MLDynamicDimension;
+
+/** MLGraphBuilder.input()'s descriptor: MLOperandDescriptor whose shape may hold dynamic dimensions. */
+export interface MLInputOperandDescriptor {
+  dataType: MLOperandDataType;
+  shape: readonly MLDimension[];
+}
+
+/** Non-standard 4th argument of MLContext.dispatch() (flexible inputs). */
+export interface MLDispatchOptions {
+  /**
+   * Active shape of input tensors, by input name, when it differs from the tensor's own shape: the tensor was
+   * created for the maximum size and holds a smaller tensor, packed densely in row-major order at the start of
+   * its memory.
+   */
+  inputShapes?: Record<string, readonly number[]>;
+}
+
 export interface MLTensorDescriptor extends MLOperandDescriptor {
   readable?: boolean;
   writable?: boolean;

@@ -1,8 +1,9 @@
 // GraphIR → ONNX ModelProto. Each IR node goes through its op's lowering; graph inputs keep their names and
 // graph outputs are produced under theirs, so onnxruntime feeds and fetches use the WebNN names.
 import { DTYPES } from '../../graph/dtypes.js';
-import type { GraphIR } from '../../graph/ir.js';
-import { Emitter, getLowering, type LoweringNode } from './emitter.js';
+import { dimsOf, type GraphIR, type OperandDescriptor } from '../../graph/ir.js';
+import { isDynamic } from '../../graph/dims.js';
+import { Emitter, getLowering, type DimSource, type LoweringNode } from './emitter.js';
 import type { OnnxModel, OnnxValueInfo } from './onnx-proto.js';
 import './lowerings/index.js';
 
@@ -11,8 +12,21 @@ export const IR_VERSION = 10;
 
 export class LoweringError extends Error {}
 
-function valueInfo(name: string, dataType: keyof typeof DTYPES, shape: readonly number[]): OnnxValueInfo {
-  return { name, type: { tensorType: { elemType: DTYPES[dataType].onnx, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+/** A graph input/output's type; dynamic dimensions become symbolic (dim_param) under their WebNN names. */
+function valueInfo(name: string, desc: OperandDescriptor): OnnxValueInfo {
+  const dim = dimsOf(desc).map((d) => (isDynamic(d) ? { dimParam: d.name } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType: DTYPES[desc.dataType].onnx, shape: { dim } } } };
+}
+
+/** For each dynamic dimension name, the first graph input axis that carries it. */
+function dimSources(ir: GraphIR): Map<string, DimSource> {
+  const sources = new Map<string, DimSource>();
+  for (const input of ir.inputs) {
+    dimsOf(ir.operands[input.operand]!.desc).forEach((d, axis) => {
+      if (isDynamic(d) && !sources.has(d.name)) sources.set(d.name, { value: input.name, axis });
+    });
+  }
+  return sources;
 }
 
 /** A prefix for internal value names that no graph input or output name starts with. */
@@ -31,7 +45,7 @@ export interface LoweredModel {
 
 export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
   const prefix = internalPrefix(ir);
-  const e = new Emitter(prefix);
+  const e = new Emitter(prefix, dimSources(ir));
   const names = new Map<number, string>();
   for (const input of ir.inputs) names.set(input.operand, input.name);
   const inputNames = new Set(ir.inputs.map((i) => i.name));
@@ -69,6 +83,8 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
       outputs: node.outputs.map(nameOf),
       outputTypes: outputOps.map((o) => o.desc.dataType),
       outputShapes: outputOps.map((o) => o.desc.shape),
+      inputDims: inputOps.map((o) => (o ? dimsOf(o.desc) : null)),
+      outputDims: outputOps.map((o) => dimsOf(o.desc)),
     };
     lowering(ln, e);
   }
@@ -83,8 +99,8 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
       name: graphName,
       node: e.nodes,
       initializer: e.initializers,
-      input: ir.inputs.map((i) => valueInfo(i.name, ir.operands[i.operand]!.desc.dataType, ir.operands[i.operand]!.desc.shape)),
-      output: ir.outputs.map((o) => valueInfo(outputNames.get(o.name)!, ir.operands[o.operand]!.desc.dataType, ir.operands[o.operand]!.desc.shape)),
+      input: ir.inputs.map((i) => valueInfo(i.name, ir.operands[i.operand]!.desc)),
+      output: ir.outputs.map((o) => valueInfo(outputNames.get(o.name)!, ir.operands[o.operand]!.desc)),
     },
   };
   return { model, outputNames };
