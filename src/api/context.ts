@@ -8,7 +8,7 @@ import { bufferMismatch, byteView, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
 import { invalidState, operationError, unknownError } from './errors.js';
 import { graphInternals, isFlexible, outputShapesFor, type GraphInternals, type MLGraph } from './graph.js';
-import { bindShape, concreteShape } from './flexible.js';
+import { concreteShape } from './flexible.js';
 import { IterableWeakSet } from './iterable-weak-set.js';
 import { createTensorObject, tensorInternals, type MLTensor, type TensorInternals } from './tensor.js';
 import type {
@@ -290,11 +290,11 @@ export class MLContext {
       const t = this.#ownTensor(tensor, `dispatch ${role} '${name}'`);
       if (t.isConstant) throw new TypeError(`dispatch: ${role} '${name}' is a constant tensor`);
       if (flexible && desc.dims) {
-        // A tensor for a dynamic descriptor may be any size up to the bounds (e.g. created once for the maximum).
+        // The tensor holds the active shape (its own, or inputShapes') in its first bytes: any tensor of the data
+        // type with enough bytes serves, e.g. one created once for the largest size (checked in #activeShapes).
         if (t.desc.dataType !== desc.dataType) {
           throw new TypeError(`dispatch: ${role} '${name}' is ${describe(t.desc)}, the graph expects ${describe(desc)}`);
         }
-        bindShape(`dispatch: ${role} '${name}' (tensor ${describe(t.desc)})`, desc, t.desc.shape, new Map(), new Map());
       } else if (!sameDescriptor(t.desc, desc)) {
         throw new TypeError(`dispatch: ${role} '${name}' is ${describe(t.desc)}, the graph expects ${describe(desc)}`);
       }
