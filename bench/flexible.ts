@@ -4,13 +4,13 @@
 // Usage: node --import tsx bench/flexible.ts [--max N] [--rounds R] [--json]   (npm run bench:flexible)
 //
 // The model is position-wise, so every strategy computes exactly the same rows:
-//   x[1, L, 64] → matmul W1[64, 256] → relu → matmul W2[256, 64] → softmax(axis 2)
+//   x[1, L, 256] → matmul W1[256, 1024] → relu → matmul W2[1024, 256] → softmax(axis 2)
 // Strategies, each serving every length L = 1…N once, in order, and timed as a whole (builds included):
-//   dynamic  one graph with x[1, {L ≤ N}, 64], built once; each length: writeTensor + dispatch with
+//   dynamic  one graph with x[1, {L ≤ N}, 256], built once; each length: writeTensor + dispatch with
 //            inputShapes + readTensor, on tensors created once for the maximum size.
-//   rebuild  per length, a static graph for [1, L, 64]: build + createTensor ×2 + writeTensor + dispatch +
+//   rebuild  per length, a static graph for [1, L, 256]: build + createTensor ×2 + writeTensor + dispatch +
 //            readTensor, then the graph and tensors are destroyed.
-//   padded   one static graph for [1, N, 64], built once; each length: the input zero-padded to N rows, written,
+//   padded   one static graph for [1, N, 256], built once; each length: the input zero-padded to N rows, written,
 //            dispatched, read; the first L rows are the answer.
 // Before timing, the three are checked to agree at a few lengths. Rounds run the strategies in rotating order;
 // the reported figure per strategy is the median total over rounds. Other processes' CPU use during the run is
@@ -20,8 +20,8 @@ import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLTensor } from '../src/index.js';
 
-const D = 64;
-const H = 256;
+const D = 256;
+const H = 1024;
 
 interface Options { max: number; rounds: number; json: boolean }
 

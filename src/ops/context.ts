@@ -99,7 +99,7 @@ export class OpContext {
    * with the matching maxSize.
    */
   dimList(value: unknown, name: string): Dim[] {
-    if (!isIterable(value) || typeof value === 'string') this.fail(`${name} must be a sequence of dimensions`);
+    if (!isIterable(value) || typeof value === 'string') this.fail(`${name} must be a sequence of unsigned long`);
     return [...value].map((v, i) => (v !== null && typeof v === 'object' ? this.dynamicDim(v, `${name}[${i}]`) : this.uint(v, `${name}[${i}]`)));
   }
 
