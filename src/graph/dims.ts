@@ -20,10 +20,19 @@
 //   dimsToString(ds)          for error messages: "[1, seq, 64]"
 //   firstDynamic(ds)          the first dynamic dim, to reject an argument that must be static ("axes dim 'seq'")
 //   isDynamic(d)              narrows a Dim
-// Reductions/transpose/gather/split/slice along a *static* axis keep the other dims as they are (copy them from
-// ref.dims); an op that needs a dynamic axis to be static says so with c.fail naming the argument and the dim.
-// Lowerings see `n.inputDims`/`n.outputDims`; where ONNX needs a runtime shape tensor, `e.shapeOf(dims)` builds it
-// from the graph inputs' Shape, so one model serves every size.
+//   reduceDims(ds, axes, keep) reductions: reduced axes become 1 (keepDimensions) or go
+//   gatherDims(x, idx, axis)  gather: x's dims before and after `axis` around the indices' dims
+//   expandDims(x, target)     expand: unidirectional broadcast of x to target (target from c.dimList, may be dynamic)
+// Normalizations keep the input's dims (c.outputDims(dt, x.dims)); compare scale/bias shapes with sameDim.
+// Transpose/split/slice along a *static* axis keep the other dims as they are (copy them from ref.dims); an op
+// that needs a dynamic axis to be static says so with c.fail naming the argument and the dimension, e.g.
+// "slice: argument 'input' has dynamic dimension 'seq' on axis 1; slice needs a static size there".
+// Arguments that list dimensions (reshape's newShape, expand's newShape) read them with c.dimList(value, name): it
+// accepts {name, maxSize} entries naming the graph's dimensions (base or derived) and checks their bounds.
+// Lowerings see `n.inputDims`/`n.outputDims` (n.inputShapes/outputShapes hold the bounds). A lowering that bakes
+// a size into the model (a shape constant, an index clamp) must take it from `e.shapeOf(dims)` instead, which
+// computes it from the graph inputs' Shape, so one model serves every size.
+// A dynamic dimension's concrete size is 0..maxSize (0 included: an empty cache is the first step of a decoder).
 import { MAX_DIMENSION } from './shape.js';
 
 export interface DynamicDim {
@@ -189,6 +198,29 @@ export function broadcastDims(a: readonly Dim[], b: readonly Dim[]): Dim[] | und
     else return undefined;
   }
   return out;
+}
+
+/** Output dims of a reduction over `axes` (already validated). */
+export function reduceDims(dims: readonly Dim[], axes: readonly number[], keepDimensions: boolean): Dim[] {
+  const reduced = new Set(axes);
+  return keepDimensions ? dims.map((d, i) => (reduced.has(i) ? 1 : d)) : dims.filter((_, i) => !reduced.has(i));
+}
+
+/** Output dims of gather: input dims before `axis`, then the indices' dims, then input dims after `axis`. */
+export function gatherDims(input: readonly Dim[], indices: readonly Dim[], axis: number): Dim[] {
+  return [...input.slice(0, axis), ...indices, ...input.slice(axis + 1)];
+}
+
+/** Unidirectional broadcast of `input` to `target` (expand): undefined where an input dim is neither 1 nor the same. */
+export function expandDims(input: readonly Dim[], target: readonly Dim[]): Dim[] | undefined {
+  if (input.length > target.length) return undefined;
+  const offset = target.length - input.length;
+  for (let i = 0; i < input.length; i++) {
+    const d = input[i]!;
+    const t = target[offset + i]!;
+    if (d !== 1 && !sameDim(d, t)) return undefined;
+  }
+  return [...target];
 }
 
 /** For a broadcasting error message: why it failed, when a dynamic dimension is involved. */
