@@ -27,8 +27,13 @@ export function outputShapesFor(g: GraphInternals, inputShapes: ReadonlyMap<stri
   return new Map([...g.outputDescriptors].map(([name, desc]) => [name, shapeWith(desc, sizes)]));
 }
 
-function publicDescriptor(d: OperandDescriptor): { dataType: string; shape: MLDimension[] } {
-  return { dataType: d.dataType, shape: dimsOf(d).map((x) => (typeof x === 'number' ? x : { ...x })) };
+/**
+ * A descriptor as the graph's non-standard getters show it: dynamic dimensions as {name, maxSize}. Typed with
+ * number[] like MLOperand.shape, so code written for static graphs compiles unchanged (see MLOperand.shape).
+ */
+function publicDescriptor(d: OperandDescriptor): { dataType: string; shape: number[] } {
+  const shape: MLDimension[] = dimsOf(d).map((x) => (typeof x === 'number' ? x : { ...x }));
+  return { dataType: d.dataType, shape: shape as number[] };
 }
 
 const internals = new WeakMap<MLGraph, GraphInternals>();
@@ -55,12 +60,12 @@ export class MLGraph {
   }
 
   /** Non-standard: the graph's input descriptors by name (dynamic dimensions as {name, maxSize}). */
-  get inputDescriptors(): Record<string, { dataType: string; shape: MLDimension[] }> {
+  get inputDescriptors(): Record<string, { dataType: string; shape: number[] }> {
     return Object.fromEntries([...this.#state.inputDescriptors].map(([k, d]) => [k, publicDescriptor(d)]));
   }
 
   /** Non-standard: the graph's output descriptors by name (dynamic dimensions as {name, maxSize}). */
-  get outputDescriptors(): Record<string, { dataType: string; shape: MLDimension[] }> {
+  get outputDescriptors(): Record<string, { dataType: string; shape: number[] }> {
     return Object.fromEntries([...this.#state.outputDescriptors].map(([k, d]) => [k, publicDescriptor(d)]));
   }
 
