@@ -1,8 +1,8 @@
 // MLContext: tensors, their reads and writes, and dispatch, ordered on one timeline per context.
 import type { Backend, HostTensor } from '../backends/backend.js';
-import { DATA_TYPES, DTYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
+import { DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
-import { elementCount, MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
+import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
 import { allOps } from '../ops/registry.js';
 import { bufferMismatch, byteView, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
@@ -225,7 +225,7 @@ export class MLContext {
           if (t.destroyed) throw new TypeError(`dispatch: ${role} '${name}' was destroyed before the dispatch ran`);
           const shape = active?.get(t);
           const h: HostTensor = shape
-            ? { dataType: t.desc.dataType, shape, data: t.data.subarray(0, elementCount(shape) * DTYPES[t.desc.dataType].bytes), handle: t.backendHandle }
+            ? { dataType: t.desc.dataType, shape, data: t.data.subarray(0, byteLength({ dataType: t.desc.dataType, shape })), handle: t.backendHandle }
             : { dataType: t.desc.dataType, shape: t.desc.shape, data: t.data, handle: t.backendHandle };
           bound.push([t, h]);
           out[name] = h;
@@ -267,7 +267,7 @@ export class MLContext {
     const outShapes = outputShapesFor(g, shapes, 'dispatch');
     const active = new Map<TensorInternals, number[]>();
     const fit = (role: string, name: string, t: TensorInternals, shape: number[]) => {
-      const need = elementCount(shape) * DTYPES[t.desc.dataType].bytes;
+      const need = byteLength({ dataType: t.desc.dataType, shape });
       if (need > t.data.byteLength) {
         throw new TypeError(`dispatch: ${role} '${name}' needs ${need} bytes for shape ${shapeToString(shape)}; the tensor ${describe(t.desc)} has ${t.data.byteLength}`);
       }
