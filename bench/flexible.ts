@@ -7,7 +7,7 @@
 //   x[1, L, 256] → matmul W1[256, 1024] → relu → matmul W2[1024, 256] → softmax(axis 2)
 // Strategies, each serving every length L = 1…N once, in order, and timed as a whole (builds included):
 //   dynamic  one graph with x[1, {L ≤ N}, 256], built once; each length: writeTensor + dispatch with
-//            inputShapes + readTensor, on tensors created once for the maximum size.
+//            inputShapes/outputShapes + readTensor, on tensors created once for the maximum size.
 //   rebuild  per length, a static graph for [1, L, 256]: build + createTensor ×2 + writeTensor + dispatch +
 //            readTensor, then the graph and tensors are destroyed.
 //   padded   one static graph for [1, N, 256], built once; each length: the input zero-padded to N rows, written,
@@ -74,7 +74,7 @@ const strategies: Record<string, Strategy> = {
     for (let L = 1; L <= max; L++) {
       staging.set(inputs[L - 1]!);
       context.writeTensor(x, staging);
-      context.dispatch(graph, { x }, { y }, { inputShapes: { x: [1, L, D] } });
+      context.dispatch(graph, { x }, { y }, { inputShapes: { x: [1, L, D] }, outputShapes: { y: [1, L, D] } });
       const out = new Float32Array(await context.readTensor(y), 0, L * D);
       onResult?.(L, out);
     }

@@ -102,16 +102,28 @@ test('dispatch checks every input shape before anything runs', async () => {
   await assert.rejects(run([2, 2], [1, 3]), { name: 'TypeError', message: "dispatch: input 'x' has shape [2, 2]: dimension 0 is 2, the graph's static size is 1" });
   await assert.rejects(run([1, 9], [1, 3]), { name: 'TypeError', message: "dispatch: input 'x' has shape [1, 9]: dimension 1 ('seq') is 9, more than its maxSize 8" });
   await assert.rejects(run([1, 2], [1, 17]), { name: 'TypeError', message: "dispatch: input 'p' has shape [1, 17]: dimension 1 ('past') is 17, more than its maxSize 16" });
-  // Output tensors must hold the output shapes those sizes give.
-  await assert.rejects(run([1, 8], [1, 16], { y: await tensor([1, 23]), z }),
+  // Output tensors must have the output shapes those sizes give, or hold them (outputShapes) in enough bytes.
+  await assert.rejects(run([1, 8], [1, 15]),
+    { name: 'TypeError', message: "dispatch: output 'y' has shape [1, 24]; for these inputs float32[1, past + seq] is [1, 23] (pass outputShapes to write it into a larger tensor)" });
+  await assert.rejects(run([1, 2], [1, 3], { y, z: await tensor([1, 2]) }),
+    { name: 'TypeError', message: "dispatch: output 'y' has shape [1, 24]; for these inputs float32[1, past + seq] is [1, 5] (pass outputShapes to write it into a larger tensor)" });
+  const small = await tensor([1, 23]);
+  assert.throws(() => context.dispatch(graph, { x: z, p: small }, { y: small, z: y }), /the same MLTensor is passed more than once/);
+  const x8 = await tensor([1, 8]);
+  const p16 = await tensor([1, 16]);
+  assert.throws(() => context.dispatch(graph, { x: x8, p: p16 }, { y: small, z }, { outputShapes: { y: [1, 24] } }),
     { name: 'TypeError', message: "dispatch: output 'y' needs 96 bytes for shape [1, 24]; the tensor float32[1, 23] has 92" });
+  assert.throws(() => context.dispatch(graph, { x: x8, p: p16 }, { y, z }, { outputShapes: { y: [1, 23] } }),
+    /dispatch: output 'y' has shape \[1, 23\]; for these inputs float32\[1, past \+ seq\] is \[1, 24\]/);
+  assert.throws(() => context.dispatch(graph, { x: x8, p: p16 }, { y, z }, { outputShapes: { w: [1] } }),
+    { name: 'TypeError', message: "dispatch: outputShapes names 'w', which is not an output of the graph" });
   const i32 = await context.createTensor({ dataType: 'int32', shape: [1, 2], writable: true });
   assert.throws(() => context.dispatch(graph, { x: i32, p: z }, { y, z: z }), TypeError);
   // Nothing ran: y still holds what was written.
   assert.ok(new Float32Array(await context.readTensor(y)).every((v) => v === 7));
 });
 
-test('one size per name across all inputs; inputShapes must fit the tensor and name a graph input', async () => {
+test('one size per name across all inputs; active shapes must fit their tensors and name inputs/outputs of the graph', async () => {
   const context = await ml.createContext();
   const b = new MLGraphBuilder(context);
   const a = b.input('a', f32([seq, 2]));
@@ -119,7 +131,7 @@ test('one size per name across all inputs; inputShapes must fit the tensor and n
   const graph = await b.build({ s: b.add(a, b.transpose(c)) });
   const t = (shape: number[]) => context.createTensor({ dataType: 'float32', shape, readable: true, writable: true });
   const out = await t([8, 2]);
-  assert.throws(() => context.dispatch(graph, { a: out }, { s: out }), TypeError);
+  assert.throws(() => context.dispatch(graph, { a: out }, { s: out }), /missing input 'c'/);
   const A = await t([8, 2]);
   const C = await t([2, 8]);
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 4] } }),
@@ -129,19 +141,20 @@ test('one size per name across all inputs; inputShapes must fit the tensor and n
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, -2] } }),
     { name: 'TypeError', message: "dispatch: inputShapes['a'] must be a sequence of non-negative integers" });
   const small = await t([2, 2]);
-  assert.throws(() => context.dispatch(graph, { a: small, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 3] } }),
+  assert.throws(() => context.dispatch(graph, { a: small, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 3] }, outputShapes: { s: [3, 2] } }),
     { name: 'TypeError', message: "dispatch: input 'a' needs 24 bytes for shape [3, 2]; the tensor float32[2, 2] has 16" });
-  // A good dispatch with active shapes smaller than the tensors.
+  // A good dispatch with active shapes smaller than the tensors; the output's memory past its active shape is kept.
   context.writeTensor(A, new Float32Array([1, 2, 3, 4, 5, 6, ...new Array(10).fill(0)]));
   context.writeTensor(C, new Float32Array([10, 20, 30, 40, 50, 60, ...new Array(10).fill(0)]));
-  context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 3] } });
+  context.writeTensor(out, new Float32Array(16).fill(-1));
+  context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 3] }, outputShapes: { s: [3, 2] } });
   // c as [2, 3] is [[10, 20, 30], [40, 50, 60]]; transposed [[10, 40], [20, 50], [30, 60]].
-  assert.deepEqual([...new Float32Array(await context.readTensor(out)).subarray(0, 6)], [11, 42, 23, 54, 35, 66]);
+  assert.deepEqual([...new Float32Array(await context.readTensor(out))], [11, 42, 23, 54, 35, 66, ...new Array(10).fill(-1)]);
   // Static graphs take no inputShapes.
   const sb = new MLGraphBuilder(context);
   const sg = await sb.build({ y: sb.relu(sb.input('x', f32([8, 2]))) });
   assert.throws(() => context.dispatch(sg, { x: A }, { y: out }, { inputShapes: { x: [8, 2] } }),
-    { name: 'TypeError', message: 'dispatch: inputShapes applies only to graphs with dynamic dimensions' });
+    { name: 'TypeError', message: 'dispatch: inputShapes and outputShapes apply only to graphs with dynamic dimensions' });
 });
 
 test('outputShapes and compute report the same errors as dispatch', async () => {

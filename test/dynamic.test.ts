@@ -177,11 +177,10 @@ test('a decode loop reuses tensors created for the maximum size: present_key of 
     const xFull = new Float32Array(MAX_SEQ);
     xFull.set(tokens);
     context.writeTensor(x, xFull);
-    const shapes = graph.outputShapes({ x: [1, seq], past_key: [1, HEADS, past, D] });
-    assert.deepEqual(shapes.present_key, [1, HEADS, past + seq, D]);
-    context.dispatch(graph, { x, past_key: cacheIn }, { present_key: cacheOut, out }, {
-      inputShapes: { x: [1, seq], past_key: [1, HEADS, past, D] },
-    });
+    const inputShapes = { x: [1, seq], past_key: [1, HEADS, past, D] };
+    const outputShapes = graph.outputShapes(inputShapes);
+    assert.deepEqual(outputShapes, { present_key: [1, HEADS, past + seq, D], out: [1, seq, HEADS * D] });
+    context.dispatch(graph, { x, past_key: cacheIn }, { present_key: cacheOut, out }, { inputShapes, outputShapes });
     const ref = reference(tokens, expectedCache, past, seq);
     const outData = new Float32Array(await context.readTensor(out));
     assertClose(outData.subarray(0, seq * HEADS * D), ref.out, `out at step ${step}`);

@@ -197,9 +197,9 @@ export class MLContext {
   }
 
   /**
-   * Runs `graph`. For a graph with dynamic dimensions (flexible inputs), each input's size is its tensor's shape or,
-   * where `options.inputShapes` names it, that active shape over the start of a larger tensor; outputs take the
-   * shapes those sizes give (MLGraph.outputShapes) and are written at the start of their tensors.
+   * Runs `graph`. For a graph with dynamic dimensions (flexible inputs), each tensor's shape in this dispatch is
+   * its own shape or, where `options.inputShapes`/`outputShapes` names it, that active shape over the start of a
+   * larger tensor. Outputs must have the shapes the inputs' sizes give them (MLGraph.outputShapes).
    */
   dispatch(graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors, options?: MLDispatchOptions): void {
     const g = graphInternals(graph);
@@ -213,8 +213,8 @@ export class MLContext {
     const all = [...ins.values(), ...outs.values()];
     if (new Set(all).size !== all.length) throw new TypeError('dispatch: the same MLTensor is passed more than once');
     const active = flexible ? this.#activeShapes(g, ins, outs, options) : undefined;
-    if (!flexible && options?.inputShapes !== undefined) {
-      throw new TypeError('dispatch: inputShapes applies only to graphs with dynamic dimensions');
+    if (!flexible && (options?.inputShapes !== undefined || options?.outputShapes !== undefined)) {
+      throw new TypeError('dispatch: inputShapes and outputShapes apply only to graphs with dynamic dimensions');
     }
     const outStates = [...outs.values()];
     void this.#enqueue(async () => {
@@ -248,23 +248,36 @@ export class MLContext {
   }
 
   /**
-   * The shape each bound tensor has in this dispatch of a graph with dynamic dimensions: checks every input's
-   * active shape (one size per name across them) and that every tensor holds its active shape's bytes.
+   * The shape each bound tensor has in this dispatch of a graph with dynamic dimensions: a tensor's own shape, or
+   * the active shape `options` gives for it. Inputs bind each dimension name to one size; every output's active
+   * shape must be the shape those sizes give it; and every tensor must hold its active shape's bytes.
    */
   #activeShapes(g: GraphInternals, ins: Map<string, TensorInternals>, outs: Map<string, TensorInternals>,
     options: MLDispatchOptions | undefined): Map<TensorInternals, number[]> {
     if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('dispatch: options must be a dictionary');
-    const given = options?.inputShapes ?? {};
-    if (typeof given !== 'object' || given === null) throw new TypeError('dispatch: inputShapes must be a record of input name → shape');
-    const shapes = new Map<string, number[]>();
-    for (const [name, value] of Object.entries(given)) {
-      if (!ins.has(name)) throw new TypeError(`dispatch: inputShapes names '${name}', which is not an input of the graph`);
-      const shape = concreteShape(value);
-      if (!shape) throw new TypeError(`dispatch: inputShapes['${name}'] must be a sequence of non-negative integers`);
-      shapes.set(name, shape);
+    const given = (member: 'inputShapes' | 'outputShapes', bound: Map<string, TensorInternals>, role: string) => {
+      const record = options?.[member] ?? {};
+      if (typeof record !== 'object' || record === null) throw new TypeError(`dispatch: ${member} must be a record of ${role} name → shape`);
+      const shapes = new Map<string, number[]>();
+      for (const [name, value] of Object.entries(record)) {
+        if (!bound.has(name)) throw new TypeError(`dispatch: ${member} names '${name}', which is not an ${role} of the graph`);
+        const shape = concreteShape(value);
+        if (!shape) throw new TypeError(`dispatch: ${member}['${name}'] must be a sequence of non-negative integers`);
+        shapes.set(name, shape);
+      }
+      for (const [name, t] of bound) if (!shapes.has(name)) shapes.set(name, [...t.desc.shape]);
+      return shapes;
+    };
+    const inShapes = given('inputShapes', ins, 'input');
+    const outShapes = given('outputShapes', outs, 'output');
+    const expected = outputShapesFor(g, inShapes, 'dispatch');
+    for (const [name, shape] of outShapes) {
+      const want = expected.get(name)!;
+      if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
+        const desc = g.outputDescriptors.get(name)!;
+        throw new TypeError(`dispatch: output '${name}' has shape ${shapeToString(shape)}; for these inputs ${describe(desc)} is ${shapeToString(want)} (pass outputShapes to write it into a larger tensor)`);
+      }
     }
-    for (const [name, t] of ins) if (!shapes.has(name)) shapes.set(name, [...t.desc.shape]);
-    const outShapes = outputShapesFor(g, shapes, 'dispatch');
     const active = new Map<TensorInternals, number[]>();
     const fit = (role: string, name: string, t: TensorInternals, shape: number[]) => {
       const need = byteLength({ dataType: t.desc.dataType, shape });
@@ -273,7 +286,7 @@ export class MLContext {
       }
       active.set(t, shape);
     };
-    for (const [name, t] of ins) fit('input', name, t, shapes.get(name)!);
+    for (const [name, t] of ins) fit('input', name, t, inShapes.get(name)!);
     for (const [name, t] of outs) fit('output', name, t, outShapes.get(name)!);
     return active;
   }

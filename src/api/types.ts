@@ -43,14 +43,15 @@ export interface MLInputOperandDescriptor {
   shape: readonly MLDimension[];
 }
 
-/** Non-standard 4th argument of MLContext.dispatch() (flexible inputs). */
+/**
+ * Non-standard 4th argument of MLContext.dispatch() (flexible inputs): active shapes of tensors, by input or output
+ * name, where they differ from the tensors' own shapes. A tensor created for the maximum size then holds the
+ * smaller tensor packed densely, row-major, at the start of its memory; the rest of its memory is left as it was.
+ */
 export interface MLDispatchOptions {
-  /**
-   * Active shape of input tensors, by input name, when it differs from the tensor's own shape: the tensor was
-   * created for the maximum size and holds a smaller tensor, packed densely in row-major order at the start of
-   * its memory.
-   */
   inputShapes?: Record<string, readonly number[]>;
+  /** Must be what MLGraph.outputShapes() gives for the inputs' shapes. */
+  outputShapes?: Record<string, readonly number[]>;
 }
 
 export interface MLTensorDescriptor extends MLOperandDescriptor {
