@@ -73,7 +73,9 @@ test('shape inference: broadcasting, matmul, concat and reshape say where dynami
   throwsType(() => b.reshape(x, [8, 4]), 'reshape: newShape [8, 4] has 32 elements, the input [seq, 4] has 4*seq');
   throwsType(() => b.reshape(x, [{ name: 'tokens', maxSize: 8 }, 4]), "reshape: newShape[0] names dynamic dimension 'tokens', which no graph input declares");
   throwsType(() => b.reshape(x, [{ name: 'seq', maxSize: 9 }, 4]), "reshape: newShape[0] 'seq' has maxSize 9, but its bound is 8");
-  throwsType(() => b.reshape(x, [{ name: 'seq +', maxSize: 8 }, 4]), /reshape: newShape\[0\] has name "seq \+"; a dynamic dimension's name must be an identifier/);
+  throwsType(() => b.reshape(x, [{ name: 'seq+1', maxSize: 9 }, 4]),
+    `reshape: newShape[0] has name "seq+1", which is not a dimension name (an identifier, or a derived name such as 'past + seq' or '4*seq')`);
+  throwsType(() => b.reshape(x, [{ maxSize: 8 } as never, 4]), 'reshape: newShape[0] must be an unsigned long or {name, maxSize}');
   throwsType(() => b.reshape(x, [{ name: 'seq', maxSize: 8 }, 2, 3]), 'reshape: newShape [seq, 2, 3] has 6*seq elements, the input [seq, 4] has 4*seq');
   assert.deepEqual(b.reshape(x, [seq, 2, 2]).shape, [seq, 2, 2]);
   // Built outputs may carry derived dimensions; a derived bound must stay a valid dimension.

@@ -3,7 +3,7 @@
 import { DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
 import { descriptorOf, type OperandDescriptor } from '../graph/ir.js';
 import { isValidDimension, MAX_DIMENSION, MAX_RANK, shapeToString } from '../graph/shape.js';
-import { baseNames, canonicalName, evaluateDim, firstDynamic, invalidDynamicDim, isDynamic, type Dim } from '../graph/dims.js';
+import { baseNames, canonicalName, evaluateDim, firstDynamic, isDynamic, type Dim } from '../graph/dims.js';
 import type { MLNumber } from '../graph/cast.js';
 import type { MLTensorLimits } from './registry.js';
 
@@ -110,7 +110,7 @@ export class OpContext {
     try {
       canonical = canonicalName(name);
     } catch {
-      return this.fail(`${what} ${invalidDynamicDim(value) ?? `has name '${name}', which is not a dimension name`}`);
+      return this.fail(`${what} has name ${JSON.stringify(name)}, which is not a dimension name (an identifier, or a derived name such as 'past + seq' or '4*seq')`);
     }
     const dim: Dim = typeof canonical === 'number' ? canonical : { name: canonical, maxSize: 0 };
     for (const base of baseNames(dim)) {
