@@ -16,9 +16,16 @@ export interface GraphInternals {
   destroyed: boolean;
 }
 
-/** Whether any input (and so possibly any output) of the graph has a dynamic dimension. */
+const flexible = new WeakMap<GraphInternals, boolean>();
+
+/** Whether any input (and so possibly any output) of the graph has a dynamic dimension; computed once per graph. */
 export function isFlexible(g: GraphInternals): boolean {
-  return [...g.inputDescriptors.values()].some((d) => d.dims !== undefined);
+  let f = flexible.get(g);
+  if (f === undefined) {
+    f = [...g.inputDescriptors.values()].some((d) => d.dims !== undefined);
+    flexible.set(g, f);
+  }
+  return f;
 }
 
 /** Concrete output shapes for concrete input shapes, checked as dispatch checks them. */
