@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph } from '../src/index.js';
 import { graphInternals } from '../src/api/graph.js';
 import { fromJSON, toJSON } from '../src/graph/ir.js';
+import ort from 'onnxruntime-node';
 import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
+import { Emitter } from '../src/backends/onnxruntime/emitter.js';
+import { encodeModel } from '../src/backends/onnxruntime/onnx-proto.js';
 import { runCase } from '../conformance/runner.js';
 import type { ConformanceCase } from '../conformance/cases.js';
 import {
@@ -286,4 +289,29 @@ test('the conformance runner runs WPT-style cases whose descriptors have dynamic
   const wrong = await runCase(context, c);
   assert.equal(wrong.status, 'fail');
   assert.match(wrong.message!, /concrete shape \[2,3\], expected \[3,3\]/);
+});
+
+test('emitter: shapeOf/sizeOf compute derived sizes inside the ONNX model from the inputs\' shapes', async () => {
+  const e = new Emitter('t:', new Map([['seq', { value: 'x', axis: 1 }], ['past', { value: 'p', axis: 0 }]]));
+  const derived = { name: 'past + 2*seq + 3', maxSize: 1000 };
+  e.node('Identity', [e.sizeOf(derived)], ['size']);
+  e.node('Identity', [e.shapeOf([4, { name: 'seq', maxSize: 8 }, { name: 'past*seq', maxSize: 64 }])], ['shape']);
+  const info = (name: string, elemType: number, dim: { dimValue?: number; dimParam?: string }[]) =>
+    ({ name, type: { tensorType: { elemType, shape: { dim } } } });
+  const model = encodeModel({
+    irVersion: 10, opsetImport: [{ domain: '', version: 21 }], producerName: 'test', producerVersion: '0',
+    graph: {
+      name: 'g', node: e.nodes, initializer: e.initializers,
+      input: [info('x', 1, [{ dimValue: 1 }, { dimParam: 'seq' }]), info('p', 1, [{ dimParam: 'past' }])],
+      output: [info('size', 7, []), info('shape', 7, [{ dimValue: 3 }])],
+    },
+  });
+  const session = await ort.InferenceSession.create(model);
+  for (const [seq, past] of [[5, 2], [0, 0], [1, 7]] as const) {
+    const r = await session.run({ x: new ort.Tensor('float32', new Float32Array(seq), [1, seq]), p: new ort.Tensor('float32', new Float32Array(past), [past]) });
+    assert.equal(r.size!.dims.length, 0);
+    assert.equal(r.size!.data[0], BigInt(past + 2 * seq + 3));
+    assert.deepEqual([...(r.shape!.data as BigInt64Array)], [4n, BigInt(seq), BigInt(past * seq)]);
+  }
+  await session.release();
 });

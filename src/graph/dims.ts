@@ -30,8 +30,9 @@
 // Arguments that list dimensions (reshape's newShape, expand's newShape) read them with c.dimList(value, name): it
 // accepts {name, maxSize} entries naming the graph's dimensions (base or derived) and checks their bounds.
 // Lowerings see `n.inputDims`/`n.outputDims` (n.inputShapes/outputShapes hold the bounds). A lowering that bakes
-// a size into the model (a shape constant, an index clamp) must take it from `e.shapeOf(dims)` instead, which
-// computes it from the graph inputs' Shape, so one model serves every size.
+// a size into the model (a shape constant, an index clamp) must take it from `e.shapeOf(dims)` (int64 [rank]) or
+// `e.sizeOf(dim)` (int64 scalar) instead, which compute it from the graph inputs' Shape, so one model serves
+// every size.
 // A dynamic dimension's concrete size is 0..maxSize (0 included: an empty cache is the first step of a decoder).
 import { MAX_DIMENSION } from './shape.js';
 

@@ -69,6 +69,12 @@ export class Emitter {
     return this.op('Concat', dims.map((d) => this.#dimValue(d)), { axis: int(0) });
   }
 
+  /** An int64 scalar holding one dimension's size at run time (e.g. the bound an index is clamped to). */
+  sizeOf(d: Dim): string {
+    if (!isDynamic(d)) return this.int64s([d], []);
+    return this.op('Squeeze', [this.#dimValue(d), this.int64s([0])]);
+  }
+
   #dimValue(d: Dim): string {
     if (!isDynamic(d)) return this.int64s([d]);
     const terms = [...parseDim(d.name)].map(([monomial, coeff]) => {
