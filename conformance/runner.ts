@@ -22,8 +22,6 @@ function unimplementedReason(c: ConformanceCase, builder: MLGraphBuilder): { mes
       return { message: `operator ${op.name} is not implemented`, missing: op.name };
     }
   }
-  const all = [...Object.values(c.graph.inputs), ...Object.values(c.graph.expectedOutputs)];
-  if (all.some((t) => t.descriptor.shape.some((d) => typeof d !== 'number'))) return { message: 'dynamic dimensions are not implemented' };
   return undefined;
 }
 
@@ -48,11 +46,12 @@ export async function runCase(context: MLContext, c: ConformanceCase): Promise<C
     const operands = new Map<string, MLOperand>();
     const feeds: [string, MLOperand, ConformanceCase['graph']['inputs'][string]][] = [];
     for (const [name, input] of Object.entries(c.graph.inputs)) {
-      const desc = { dataType: input.descriptor.dataType, shape: input.descriptor.shape as number[] };
       if (input.constant) {
+        const desc = { dataType: input.descriptor.dataType, shape: input.descriptor.shape as number[] };
         operands.set(name, builder.constant(desc, toTypedArray(input.data, desc.dataType, countOf(desc.shape))));
       } else {
-        const operand = builder.input(name, desc);
+        // The descriptor may have dynamic dimensions ({name, maxSize}); `input.shape` is then the concrete shape.
+        const operand = builder.input(name, input.descriptor);
         operands.set(name, operand);
         feeds.push([name, operand, input]);
       }
@@ -76,15 +75,19 @@ export async function runCase(context: MLContext, c: ConformanceCase): Promise<C
     }
     const graph = await builder.build(outputs);
     const inTensors: Record<string, MLTensor> = {};
+    const inShapes: Record<string, number[]> = {};
     for (const [name, operand, input] of feeds) {
-      const t = await context.createTensor({ dataType: operand.dataType, shape: operand.shape, writable: true });
+      const shape = input.shape ?? (operand.shape as number[]);
+      inShapes[name] = shape;
+      const t = await context.createTensor({ dataType: operand.dataType, shape, writable: true });
       tensors.push(t);
-      context.writeTensor(t, toTypedArray(input.data, operand.dataType, countOf(operand.shape)));
+      context.writeTensor(t, toTypedArray(input.data, operand.dataType, countOf(shape)));
       inTensors[name] = t;
     }
+    const outShapes = graph.outputShapes(inShapes);
     const outTensors: Record<string, MLTensor> = {};
     for (const [name, operand] of Object.entries(outputs)) {
-      const t = await context.createTensor({ dataType: operand.dataType, shape: operand.shape, readable: true });
+      const t = await context.createTensor({ dataType: operand.dataType, shape: outShapes[name]!, readable: true });
       tensors.push(t);
       outTensors[name] = t;
     }
@@ -94,8 +97,11 @@ export async function runCase(context: MLContext, c: ConformanceCase): Promise<C
       const operand = outputs[name]!;
       const dataType = operand.dataType;
       if (dataType !== expected.descriptor.dataType) problems.push(`${name}: data type ${dataType}, expected ${expected.descriptor.dataType}`);
-      const expectedShape = expected.descriptor.shape as number[];
-      if (operand.shape.join() !== expectedShape.join()) problems.push(`${name}: shape [${operand.shape}], expected [${expectedShape}]`);
+      const shown = JSON.stringify(operand.dimensions);
+      if (shown !== JSON.stringify(expected.descriptor.shape)) problems.push(`${name}: shape ${shown}, expected ${JSON.stringify(expected.descriptor.shape)}`);
+      if (expected.shape && outShapes[name]!.join() !== expected.shape.join()) {
+        problems.push(`${name}: concrete shape [${outShapes[name]}], expected [${expected.shape}]`);
+      }
       if (problems.length) continue;
       const bytes = new Uint8Array(await context.readTensor(outTensors[name]!));
       const actual = isSubByte(dataType) ? unpackNibbles(dataType, bytes, countOf(operand.shape)) : viewAs(dataType, bytes);

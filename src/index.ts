@@ -2,7 +2,7 @@
 export { ml, ML } from './api/ml.js';
 export { installGlobals } from './api/globals.js';
 export { MLContext } from './api/context.js';
-export type { MLNamedTensors, MLComputeResult } from './api/context.js';
+export type { MLNamedTensors, MLComputeResult, MLComputeInput } from './api/context.js';
 export { MLGraphBuilder } from './api/builder.js';
 export type { MLNamedOperands } from './api/builder.js';
 export { MLGraph } from './api/graph.js';

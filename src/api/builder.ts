@@ -7,13 +7,13 @@ import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
 import { emptyGraph, pruneToOutputs, type AttrValue, type ExternalConstant, type GraphIR, type OperandDescriptor } from '../graph/ir.js';
 import { bufferMismatch, copyBytes } from './buffers.js';
-import { byteLength, checkDescriptor } from './descriptor.js';
+import { byteLength, checkDescriptor, checkInputDescriptor } from './descriptor.js';
 import { invalidState, operationError } from './errors.js';
 import { createGraphObject, type MLGraph } from './graph.js';
 import { contextInternals, type MLContext } from './context.js';
 import { createOperand, operandInternals, type MLOperand } from './operand.js';
 import { tensorInternals, type MLTensor } from './tensor.js';
-import type { AllowSharedBufferSource, MLOperandDataType, MLOperandDescriptor } from './types.js';
+import type { AllowSharedBufferSource, MLInputOperandDescriptor, MLOperandDataType, MLOperandDescriptor } from './types.js';
 
 export type MLNamedOperands = Record<string, MLOperand>;
 
@@ -39,6 +39,9 @@ export class MLGraphBuilder {
   readonly #context: MLContext;
   readonly #ir: GraphIR = emptyGraph();
   readonly #inputNames = new Set<string>();
+  /** Dynamic dimension names the inputs declared: name → maxSize and the declaring input. */
+  readonly #declaredDims = new Map<string, { maxSize: number; by: string }>();
+  readonly #dimBounds = new Map<string, number>();
   #hasBuilt = false;
 
   constructor(context: MLContext) {
@@ -62,7 +65,7 @@ export class MLGraphBuilder {
   #resolve = (value: unknown): OperandRef | undefined => {
     const op = operandInternals(value);
     if (!op || op.builder !== this) return undefined;
-    return { id: op.id, dataType: op.desc.dataType, shape: op.desc.shape, rank: op.desc.shape.length };
+    return { id: op.id, dataType: op.desc.dataType, shape: op.desc.shape, rank: op.desc.shape.length, dims: op.desc.dims ?? op.desc.shape };
   };
 
   /** An argument as plain data for IrNode.call: operands become {$operand: id}, sequences arrays. */
@@ -77,11 +80,12 @@ export class MLGraphBuilder {
     return out;
   };
 
-  input(name: string, descriptor: MLOperandDescriptor): MLOperand {
+  input(name: string, descriptor: MLInputOperandDescriptor): MLOperand {
     this.#checkCanBuild('input');
     if (typeof name !== 'string' || name === '') throw new TypeError('input: name must be a non-empty string');
     if (this.#inputNames.has(name)) throw new TypeError(`input: an input named '${name}' already exists`);
-    const desc = checkDescriptor(descriptor, `input '${name}'`);
+    const desc = checkInputDescriptor(descriptor, `input '${name}'`, this.#declaredDims);
+    for (const [dim, { maxSize }] of this.#declaredDims) this.#dimBounds.set(dim, maxSize);
     this.#inputNames.add(name);
     const operand = this.#addOperand(desc, 'input', { name });
     this.#ir.inputs.push({ name, operand: this.#ir.operands.length - 1 });
@@ -126,7 +130,7 @@ export class MLGraphBuilder {
     if (this.#hasBuilt || contextInternals(this.#context)!.isLost()) {
       throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
     }
-    const c = new OpContext(def.name, label, this.#resolve, def.limits);
+    const c = new OpContext(def.name, label, this.#resolve, def.limits, def.dynamic === true, this.#dimBounds);
     const result = def.create(c, args);
     const nodeId = this.#ir.nodes.length;
     const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));

@@ -2,16 +2,17 @@
 import type { Backend, HostTensor } from '../backends/backend.js';
 import { ALL_DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
-import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH } from '../graph/shape.js';
+import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
 import { allOps } from '../ops/registry.js';
 import { bufferMismatch, byteView, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
 import { invalidState, operationError, unknownError } from './errors.js';
-import { graphInternals, type MLGraph } from './graph.js';
+import { graphInternals, isFlexible, outputShapesFor, type GraphInternals, type MLGraph } from './graph.js';
+import { concreteShape } from './flexible.js';
 import { IterableWeakSet } from './iterable-weak-set.js';
 import { createTensorObject, tensorInternals, type MLTensor, type TensorInternals } from './tensor.js';
 import type {
-  AllowSharedBufferSource, MLContextLostInfo, MLOperandDataType, MLOperandDescriptor, MLOpSupportLimits,
+  AllowSharedBufferSource, MLContextLostInfo, MLDispatchOptions, MLOperandDataType, MLOperandDescriptor, MLOpSupportLimits,
   MLPowerPreference, MLTensorDescriptor,
 } from './types.js';
 
@@ -22,6 +23,17 @@ export interface MLComputeResult {
   dataType: MLOperandDataType;
   shape: number[];
   data: TypedArray;
+}
+
+/** An input of the non-standard compute() with its concrete shape (needed where the input has dynamic dimensions). */
+export interface MLComputeInput {
+  data: AllowSharedBufferSource;
+  shape: readonly number[];
+}
+
+function isComputeInput(v: unknown): v is MLComputeInput {
+  return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)
+    && !(typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) && 'data' in v && 'shape' in v;
 }
 
 export interface ContextInternals {
@@ -184,16 +196,26 @@ export class MLContext {
     });
   }
 
-  dispatch(graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors): void {
+  /**
+   * Runs `graph`. For a graph with dynamic dimensions (flexible inputs), each tensor's shape in this dispatch is
+   * its own shape or, where `options.inputShapes`/`outputShapes` names it, that active shape over the start of a
+   * larger tensor. Outputs must have the shapes the inputs' sizes give them (MLGraph.outputShapes).
+   */
+  dispatch(graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors, options?: MLDispatchOptions): void {
     const g = graphInternals(graph);
     if (!g) throw new TypeError('dispatch: argument is not an MLGraph');
     if (g.context !== this) throw new TypeError('dispatch: the graph belongs to another context');
     if (g.destroyed) throw invalidState('dispatch: the graph is destroyed');
     if (this.#isLost) throw invalidState('dispatch: the context is lost');
-    const ins = this.#bindTensors(inputs, g.inputDescriptors, 'input');
-    const outs = this.#bindTensors(outputs, g.outputDescriptors, 'output');
+    const flexible = isFlexible(g);
+    const ins = this.#bindTensors(inputs, g.inputDescriptors, 'input', flexible);
+    const outs = this.#bindTensors(outputs, g.outputDescriptors, 'output', flexible);
     const all = [...ins.values(), ...outs.values()];
     if (new Set(all).size !== all.length) throw new TypeError('dispatch: the same MLTensor is passed more than once');
+    const active = flexible ? this.#activeShapes(g, ins, outs, options) : undefined;
+    if (!flexible && (options?.inputShapes !== undefined || options?.outputShapes !== undefined)) {
+      throw new TypeError('dispatch: inputShapes and outputShapes apply only to graphs with dynamic dimensions');
+    }
     const outStates = [...outs.values()];
     void this.#enqueue(async () => {
       const bound: [TensorInternals, HostTensor][] = [];
@@ -201,7 +223,10 @@ export class MLContext {
         const out: Record<string, HostTensor> = {};
         for (const [name, t] of named) {
           if (t.destroyed) throw new TypeError(`dispatch: ${role} '${name}' was destroyed before the dispatch ran`);
-          const h: HostTensor = { dataType: t.desc.dataType, shape: t.desc.shape, data: t.data, handle: t.backendHandle };
+          const shape = active?.get(t);
+          const h: HostTensor = shape
+            ? { dataType: t.desc.dataType, shape, data: t.data.subarray(0, byteLength({ dataType: t.desc.dataType, shape })), handle: t.backendHandle }
+            : { dataType: t.desc.dataType, shape: t.desc.shape, data: t.data, handle: t.backendHandle };
           bound.push([t, h]);
           out[name] = h;
         }
@@ -222,8 +247,52 @@ export class MLContext {
     }).catch(() => undefined);
   }
 
+  /**
+   * The shape each bound tensor has in this dispatch of a graph with dynamic dimensions: a tensor's own shape, or
+   * the active shape `options` gives for it. Inputs bind each dimension name to one size; every output's active
+   * shape must be the shape those sizes give it; and every tensor must hold its active shape's bytes.
+   */
+  #activeShapes(g: GraphInternals, ins: Map<string, TensorInternals>, outs: Map<string, TensorInternals>,
+    options: MLDispatchOptions | undefined): Map<TensorInternals, number[]> {
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('dispatch: options must be a dictionary');
+    const given = (member: 'inputShapes' | 'outputShapes', bound: Map<string, TensorInternals>, role: string) => {
+      const record = options?.[member] ?? {};
+      if (typeof record !== 'object' || record === null) throw new TypeError(`dispatch: ${member} must be a record of ${role} name → shape`);
+      const shapes = new Map<string, number[]>();
+      for (const [name, value] of Object.entries(record)) {
+        if (!bound.has(name)) throw new TypeError(`dispatch: ${member} names '${name}', which is not an ${role} of the graph`);
+        const shape = concreteShape(value);
+        if (!shape) throw new TypeError(`dispatch: ${member}['${name}'] must be a sequence of non-negative integers`);
+        shapes.set(name, shape);
+      }
+      for (const [name, t] of bound) if (!shapes.has(name)) shapes.set(name, [...t.desc.shape]);
+      return shapes;
+    };
+    const inShapes = given('inputShapes', ins, 'input');
+    const outShapes = given('outputShapes', outs, 'output');
+    const expected = outputShapesFor(g, inShapes, 'dispatch');
+    for (const [name, shape] of outShapes) {
+      const want = expected.get(name)!;
+      if (shape.length !== want.length || shape.some((d, i) => d !== want[i])) {
+        const desc = g.outputDescriptors.get(name)!;
+        throw new TypeError(`dispatch: output '${name}' has shape ${shapeToString(shape)}; for these inputs ${describe(desc)} is ${shapeToString(want)} (pass outputShapes to write it into a larger tensor)`);
+      }
+    }
+    const active = new Map<TensorInternals, number[]>();
+    const fit = (role: string, name: string, t: TensorInternals, shape: number[]) => {
+      const need = byteLength({ dataType: t.desc.dataType, shape });
+      if (need > t.data.byteLength) {
+        throw new TypeError(`dispatch: ${role} '${name}' needs ${need} bytes for shape ${shapeToString(shape)}; the tensor ${describe(t.desc)} has ${t.data.byteLength}`);
+      }
+      active.set(t, shape);
+    };
+    for (const [name, t] of ins) fit('input', name, t, inShapes.get(name)!);
+    for (const [name, t] of outs) fit('output', name, t, outShapes.get(name)!);
+    return active;
+  }
+
   /** Checks named tensors against a graph's descriptors ("validate tensors with descriptors"), with reasons. */
-  #bindTensors(named: MLNamedTensors, descriptors: ReadonlyMap<string, OperandDescriptor>, role: string): Map<string, TensorInternals> {
+  #bindTensors(named: MLNamedTensors, descriptors: ReadonlyMap<string, OperandDescriptor>, role: string, flexible = false): Map<string, TensorInternals> {
     if (!named || typeof named !== 'object') throw new TypeError(`dispatch: ${role}s must be a record of name → MLTensor`);
     const bound = new Map<string, TensorInternals>();
     for (const [name, tensor] of Object.entries(named)) {
@@ -233,7 +302,13 @@ export class MLContext {
       }
       const t = this.#ownTensor(tensor, `dispatch ${role} '${name}'`);
       if (t.isConstant) throw new TypeError(`dispatch: ${role} '${name}' is a constant tensor`);
-      if (!sameDescriptor(t.desc, desc)) {
+      if (flexible && desc.dims) {
+        // The tensor holds the active shape (its own, or inputShapes') in its first bytes: any tensor of the data
+        // type with enough bytes serves, e.g. one created once for the largest size (checked in #activeShapes).
+        if (t.desc.dataType !== desc.dataType) {
+          throw new TypeError(`dispatch: ${role} '${name}' is ${describe(t.desc)}, the graph expects ${describe(desc)}`);
+        }
+      } else if (!sameDescriptor(t.desc, desc)) {
         throw new TypeError(`dispatch: ${role} '${name}' is ${describe(t.desc)}, the graph expects ${describe(desc)}`);
       }
       bound.set(name, t);
@@ -274,28 +349,59 @@ export class MLContext {
 
   /**
    * Non-standard convenience: runs `graph` on typed arrays and returns each output's data and shape.
-   * Equivalent to createTensor + writeTensor + dispatch + readTensor for every input and output.
+   * Equivalent to createTensor + writeTensor + dispatch + readTensor for every input and output. An input with
+   * dynamic dimensions is passed as `{data, shape}` with its concrete shape; outputs come back with theirs.
    */
-  async compute(graph: MLGraph, inputs: Record<string, AllowSharedBufferSource>): Promise<Record<string, MLComputeResult>> {
+  async compute(graph: MLGraph, inputs: Record<string, AllowSharedBufferSource | MLComputeInput>): Promise<Record<string, MLComputeResult>> {
     const g = graphInternals(graph);
     if (!g) throw new TypeError('compute: argument is not an MLGraph');
     const inTensors: MLNamedTensors = {};
     const outTensors: MLNamedTensors = {};
+    const flexible = isFlexible(g);
     try {
-      for (const [name, desc] of g.inputDescriptors) {
-        if (!(name in (inputs ?? {}))) throw new TypeError(`compute: missing input '${name}' (${describe(desc)})`);
-        inTensors[name] = await this.createTensor({ ...desc, writable: true });
-        this.writeTensor(inTensors[name]!, inputs[name]!);
-      }
       for (const name of Object.keys(inputs ?? {})) {
         if (!g.inputDescriptors.has(name)) throw new TypeError(`compute: '${name}' is not an input of the graph`);
       }
-      for (const [name, desc] of g.outputDescriptors) outTensors[name] = await this.createTensor({ ...desc, readable: true });
+      const data = new Map<string, AllowSharedBufferSource>();
+      const shapes = new Map<string, number[]>();
+      for (const [name, desc] of g.inputDescriptors) {
+        if (!(name in (inputs ?? {}))) throw new TypeError(`compute: missing input '${name}' (${describe(desc)})`);
+        const value = inputs[name]!;
+        if (isComputeInput(value)) {
+          const shape = concreteShape(value.shape);
+          if (!shape) throw new TypeError(`compute: the shape of input '${name}' must be a sequence of non-negative integers`);
+          data.set(name, value.data);
+          shapes.set(name, shape);
+        } else {
+          if (desc.dims) throw new TypeError(`compute: input '${name}' (${describe(desc)}) has dynamic dimensions; pass {data, shape}`);
+          data.set(name, value);
+          shapes.set(name, desc.shape);
+        }
+      }
+      const outShapes = flexible ? outputShapesFor(g, shapes, 'compute') : undefined;
+      if (!flexible) {
+        for (const [name, desc] of g.inputDescriptors) {
+          if (!sameDescriptor({ dataType: desc.dataType, shape: shapes.get(name)! }, desc)) {
+            throw new TypeError(`compute: input '${name}' has shape ${shapeToString(shapes.get(name)!)}, the graph expects ${describe(desc)}`);
+          }
+        }
+      }
+      // Tensors of the concrete shapes; these may have a 0-size dynamic dimension, which createTensor refuses.
+      const tensor = async (dataType: MLOperandDataType, shape: number[], flags: { readable: boolean; writable: boolean }) =>
+        flexible ? this.#enqueue(() => this.#newTensor({ dataType, shape }, { ...flags, isConstant: false }))
+          : this.createTensor({ dataType, shape, ...flags });
+      for (const [name, desc] of g.inputDescriptors) {
+        inTensors[name] = await tensor(desc.dataType, shapes.get(name)!, { readable: false, writable: true });
+        this.writeTensor(inTensors[name]!, data.get(name)!);
+      }
+      for (const [name, desc] of g.outputDescriptors) {
+        outTensors[name] = await tensor(desc.dataType, outShapes?.get(name) ?? desc.shape, { readable: true, writable: false });
+      }
       this.dispatch(graph, inTensors, outTensors);
       const result: Record<string, MLComputeResult> = {};
       for (const [name, desc] of g.outputDescriptors) {
         const buffer = await this.readTensor(outTensors[name]!);
-        result[name] = { dataType: desc.dataType, shape: [...desc.shape], data: viewAs(desc.dataType, new Uint8Array(buffer)) };
+        result[name] = { dataType: desc.dataType, shape: [...(outShapes?.get(name) ?? desc.shape)], data: viewAs(desc.dataType, new Uint8Array(buffer)) };
       }
       return result;
     } finally {

@@ -26,6 +26,34 @@ export interface MLOperandDescriptor {
   shape: readonly number[];
 }
 
+/**
+ * Non-standard (flexible inputs): a dimension whose size is chosen at dispatch, from 0 to maxSize. Dimensions with
+ * the same name have the same size. Operators derive names such as 'past + seq' for the sizes they compute.
+ */
+export interface MLDynamicDimension {
+  name: string;
+  maxSize: number;
+}
+
+export type MLDimension = number | MLDynamicDimension;
+
+/** MLGraphBuilder.input()'s descriptor: MLOperandDescriptor whose shape may hold dynamic dimensions. */
+export interface MLInputOperandDescriptor {
+  dataType: MLOperandDataType;
+  shape: readonly MLDimension[];
+}
+
+/**
+ * Non-standard 4th argument of MLContext.dispatch() (flexible inputs): active shapes of tensors, by input or output
+ * name, where they differ from the tensors' own shapes. A tensor created for the maximum size then holds the
+ * smaller tensor packed densely, row-major, at the start of its memory; the rest of its memory is left as it was.
+ */
+export interface MLDispatchOptions {
+  inputShapes?: Record<string, readonly number[]>;
+  /** Must be what MLGraph.outputShapes() gives for the inputs' shapes. */
+  outputShapes?: Record<string, readonly number[]>;
+}
+
 export interface MLTensorDescriptor extends MLOperandDescriptor {
   readable?: boolean;
   writable?: boolean;

@@ -34,9 +34,9 @@ function jsonShape(v: unknown, what: string): { shape: number[]; flat: (number |
   return { shape: [v.length, ...inner], flat: parts.flatMap((p) => p.flat) };
 }
 
-/** The concrete shape `given` if it fits the declared one (dynamic dimensions take 1 to maxSize). */
+/** The concrete shape `given` if it fits the declared one (dynamic dimensions take 0 to maxSize). */
 function fit(name: string, decl: readonly Dim[], given: readonly number[]): number[] {
-  const ok = given.length === decl.length && decl.every((d, i) => (isDynamic(d) ? given[i]! >= 1 && given[i]! <= d.maxSize : given[i] === d));
+  const ok = given.length === decl.length && decl.every((d, i) => (isDynamic(d) ? given[i]! >= 0 && given[i]! <= d.maxSize : given[i] === d));
   if (!ok) {
     const want = decl.map((d) => (isDynamic(d) ? `${d.name}≤${d.maxSize}` : String(d))).join(', ');
     throw new GraphFileError(`input '${name}' is [${given.join(', ')}], expected [${want}]`);
@@ -99,8 +99,11 @@ export async function runCommand(file: string, opts: WeightOptions & { input?: s
       context.writeTensor(inputs[name]!, t.bytes);
     }
     const outputs: Record<string, MLTensor> = {};
-    const descs = graph.outputDescriptors;
-    for (const [name, d] of Object.entries(descs)) outputs[name] = await context.createTensor({ dataType: d.dataType as MLOperandDataType, shape: d.shape, readable: true });
+    // Concrete output shapes follow from the inputs' (they differ from the declared ones where dimensions are dynamic).
+    const shapes = graph.outputShapes(Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, t.shape])));
+    for (const [name, d] of Object.entries(graph.outputDescriptors)) {
+      outputs[name] = await context.createTensor({ dataType: d.dataType as MLOperandDataType, shape: shapes[name]!, readable: true });
+    }
     context.dispatch(graph, inputs, outputs);
     if (opts.outputDir) mkdirSync(opts.outputDir, { recursive: true });
     for (const [name, tensor] of Object.entries(outputs)) {

@@ -8,7 +8,7 @@ import { graphInternals, type MLGraph } from '../api/graph.js';
 import type { MLOperand } from '../api/operand.js';
 import { encodeScalar } from '../graph/cast.js';
 import { DTYPES } from '../graph/dtypes.js';
-import { readConstant, type AttrValue } from '../graph/ir.js';
+import { dimsOf, readConstant, type AttrValue } from '../graph/ir.js';
 import { getOp } from '../ops/registry.js';
 import { GraphFileError, IDENT, emptyGraphFile, isDynamic, posOf, type ConstDecl, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 import { outputPositions } from './parser.js';
@@ -282,7 +282,7 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
   let dynamic = false;
   for (const input of ir.inputs) {
     const desc = ir.operands[input.operand]!.desc;
-    const shape = desc.shape as Dim[];
+    const shape = dimsOf(desc);
     dynamic ||= shape.some(isDynamic);
     file.inputs[input.name] = { dataType: desc.dataType, shape: shape.map((d) => (isDynamic(d) ? { name: d.name, maxSize: d.maxSize } : d)) };
   }

@@ -2,10 +2,28 @@
 // Plain data: operands by index, nodes with JSON-able attributes, constants as bytes. Serialisable with toJSON/fromJSON.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isDataType, type MLOperandDataType } from './dtypes.js';
+import { hasDynamic, isDynamic, maxSizes, canonicalName, type Dim } from './dims.js';
 
 export interface OperandDescriptor {
   dataType: MLOperandDataType;
+  /** Static sizes; for a dynamic dimension, its maxSize. */
   shape: number[];
+  /** Present only when some dimension is dynamic (see graph/dims.ts); `shape` then holds the bounds. */
+  dims?: Dim[];
+}
+
+/** The descriptor's dimensions, dynamic ones included. */
+export function dimsOf(desc: OperandDescriptor): readonly Dim[] {
+  return desc.dims ?? desc.shape;
+}
+
+export function isDynamicDescriptor(desc: OperandDescriptor): boolean {
+  return desc.dims !== undefined;
+}
+
+/** A descriptor from Dims: `dims` is kept only when one of them is dynamic, so static IR stays as it was. */
+export function descriptorOf(dataType: MLOperandDataType, dims: readonly Dim[]): OperandDescriptor {
+  return hasDynamic(dims) ? { dataType, shape: maxSizes(dims), dims: [...dims] } : { dataType, shape: [...dims] as number[] };
 }
 
 export type OperandKind = 'input' | 'constant' | 'intermediate';
@@ -201,12 +219,26 @@ export function toJSON(ir: GraphIR): GraphIRJson {
   };
 }
 
+function validDims(desc: OperandDescriptor): boolean {
+  if (desc.dims === undefined) return true;
+  if (!Array.isArray(desc.dims) || desc.dims.length !== desc.shape.length || !hasDynamic(desc.dims)) return false;
+  return desc.dims.every((d, i) => {
+    if (!isDynamic(d)) return d === desc.shape[i];
+    if (d.maxSize !== desc.shape[i] || typeof d.name !== 'string') return false;
+    try {
+      return canonicalName(d.name) === d.name && Number.isInteger(d.maxSize) && d.maxSize >= 1;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export function fromJSON(json: unknown): GraphIR {
   const j = json as Partial<GraphIRJson>;
   if (!j || j.format !== 'tsnn-ir' || j.version !== 1) throw new TypeError('not a tsnn-ir version 1 document');
   const operands = j.operands ?? [];
   operands.forEach((o, i) => {
-    if (o.id !== i || !isDataType(o.desc?.dataType) || !Array.isArray(o.desc.shape)) {
+    if (o.id !== i || !isDataType(o.desc?.dataType) || !Array.isArray(o.desc.shape) || !validDims(o.desc)) {
       throw new TypeError(`tsnn-ir: operand ${i} is malformed`);
     }
   });

@@ -43,11 +43,12 @@ defineOp({
   name: 'softmax',
   optionsAt: 2,
   limits: { input: limits(FLOAT_TYPES, 1), output: limits(FLOAT_TYPES, 1) },
+  dynamic: true,
   create(c, [input, axisArg]) {
     const x = c.operand(input, 'input');
     const axis = c.uint(axisArg, 'axis');
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
-    return { inputs: [x], attrs: { axis }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x], attrs: { axis }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 

@@ -1,16 +1,20 @@
 // What an operator's `create` step works with: argument conversion the way WebIDL does it, operand resolution,
 // and the TypeError that names the operator and its label.
 import { ALL_DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
-import type { OperandDescriptor } from '../graph/ir.js';
-import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { descriptorOf, type OperandDescriptor } from '../graph/ir.js';
+import { isValidDimension, MAX_DIMENSION, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { baseNames, canonicalName, evaluateDim, firstDynamic, isDynamic, type Dim } from '../graph/dims.js';
 import type { MLNumber } from '../graph/cast.js';
 import type { MLTensorLimits } from './registry.js';
 
 export interface OperandRef {
   readonly id: number;
   readonly dataType: MLOperandDataType;
+  /** Static sizes; a dynamic dimension holds its maxSize here (only ops with `dynamic: true` ever see one). */
   readonly shape: readonly number[];
   readonly rank: number;
+  /** The dimensions, dynamic ones as {name, maxSize} (graph/dims.ts). Equal to `shape` when all are static. */
+  readonly dims: readonly Dim[];
 }
 
 export type OperandResolver = (value: unknown) => OperandRef | undefined;
@@ -32,6 +36,10 @@ export class OpContext {
     readonly label: string,
     private readonly resolve: OperandResolver,
     private readonly limits: Readonly<Record<string, MLTensorLimits>>,
+    /** Whether the op accepts dynamic dimensions (OpDef.dynamic). */
+    private readonly acceptsDynamic = false,
+    /** maxSize of each dynamic dimension name the graph's inputs declare. */
+    private readonly dimBounds: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   fail(message: string): never {
@@ -46,6 +54,10 @@ export class OpContext {
     }
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, ref.dataType, ref.rank, `'${param}'`);
+    if (!this.acceptsDynamic) {
+      const d = firstDynamic(ref.dims);
+      if (d) this.fail(`argument '${param}' has dynamic dimension '${d.name}'; ${this.op} requires static shapes`);
+    }
     return ref;
   }
 
@@ -65,6 +77,48 @@ export class OpContext {
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, shape.length, 'output');
     return { dataType, shape: [...shape] };
+  }
+
+  /** Like output(), from Dims that may be dynamic (for ops with `dynamic: true`). */
+  outputDims(dataType: MLOperandDataType, dims: readonly Dim[], param = 'output'): OperandDescriptor {
+    for (const d of dims) {
+      if (isDynamic(d)) {
+        if (d.maxSize > MAX_DIMENSION) this.fail(`output dimension '${d.name}' can reach ${d.maxSize}, more than ${MAX_DIMENSION}`);
+      } else if (!isValidDimension(d)) {
+        this.fail(`output dimension ${d} is not a valid dimension`);
+      }
+    }
+    const lim = this.limits[param];
+    if (lim) this.checkLimits(lim, dataType, dims.length, 'output');
+    return descriptorOf(dataType, dims);
+  }
+
+  /**
+   * A sequence whose entries are unsigned longs or dynamic dimensions {name, maxSize} of this graph (e.g. reshape's
+   * newShape). A name must be one the graph's inputs declare, or a derived name such as 'past + seq' over them,
+   * with the matching maxSize.
+   */
+  dimList(value: unknown, name: string): Dim[] {
+    if (!isIterable(value) || typeof value === 'string') this.fail(`${name} must be a sequence of unsigned long`);
+    return [...value].map((v, i) => (v !== null && typeof v === 'object' ? this.dynamicDim(v, `${name}[${i}]`) : this.uint(v, `${name}[${i}]`)));
+  }
+
+  private dynamicDim(value: object, what: string): Dim {
+    const { name, maxSize } = value as { name?: unknown; maxSize?: unknown };
+    if (typeof name !== 'string') this.fail(`${what} must be an unsigned long or {name, maxSize}`);
+    let canonical: string | number;
+    try {
+      canonical = canonicalName(name);
+    } catch {
+      return this.fail(`${what} has name ${JSON.stringify(name)}, which is not a dimension name (an identifier, or a derived name such as 'past + seq' or '4*seq')`);
+    }
+    const dim: Dim = typeof canonical === 'number' ? canonical : { name: canonical, maxSize: 0 };
+    for (const base of baseNames(dim)) {
+      if (!this.dimBounds.has(base)) this.fail(`${what} names dynamic dimension '${base}', which no graph input declares`);
+    }
+    const bound = evaluateDim(dim, this.dimBounds);
+    if (maxSize !== bound) this.fail(`${what} '${name}' has maxSize ${String(maxSize)}, but its bound is ${bound}`);
+    return typeof canonical === 'number' ? canonical : { name: canonical, maxSize: bound };
   }
 
   private checkLimits(lim: MLTensorLimits, dataType: MLOperandDataType, rank: number, what: string): void {

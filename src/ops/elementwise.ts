@@ -1,6 +1,6 @@
 // Element-wise binary and unary operators (spec §"Element-wise binary operations", §"Element-wise unary operations").
 import { DATA_TYPES, FLOAT_TYPES, SIGNED_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
-import { broadcastShapes, shapeToString } from '../graph/shape.js';
+import { broadcastDims, broadcastHint, dimsToString } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
@@ -38,13 +38,14 @@ export function defineBinary(name: string, types: readonly MLOperandDataType[] =
     name,
     optionsAt: 2,
     limits: { a: limits(types), b: limits(types), output: limits(types) },
+    dynamic: true,
     create(c, [a, b]) {
       const A = c.operand(a, 'a');
       const B = c.operand(b, 'b');
       if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
-      const shape = broadcastShapes(A.shape, B.shape);
-      if (!shape) return c.fail(`shapes ${shapeToString(A.shape)} and ${shapeToString(B.shape)} are not broadcastable`);
-      return { inputs: [A, B], outputs: [c.output(A.dataType, shape)] };
+      const dims = broadcastDims(A.dims, B.dims);
+      if (!dims) return c.fail(`shapes ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(A.dims, B.dims)}`);
+      return { inputs: [A, B], outputs: [c.outputDims(A.dataType, dims)] };
     },
   });
 }
@@ -55,9 +56,10 @@ export function defineUnary(name: string, types: readonly MLOperandDataType[]): 
     name,
     optionsAt: 1,
     limits: { input: limits(types), output: limits(types) },
+    dynamic: true,
     create(c, [input]) {
       const x = c.operand(input, 'input');
-      return { inputs: [x], outputs: [c.output(x.dataType, x.shape)] };
+      return { inputs: [x], outputs: [c.outputDims(x.dataType, x.dims)] };
     },
   });
 }

@@ -3,6 +3,7 @@
 import { FLOAT_TYPES } from '../graph/dtypes.js';
 import { castNumber } from '../graph/cast.js';
 import { broadcastShapes, shapeToString } from '../graph/shape.js';
+import { broadcastDims, broadcastHint, dimsToString, dimToString, sameDim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
@@ -26,20 +27,23 @@ defineOp({
   name: 'matmul',
   optionsAt: 2,
   limits: { a: limits(FLOAT_TYPES, 2), b: limits(FLOAT_TYPES, 2), output: limits(FLOAT_TYPES, 2) },
+  dynamic: true,
   create(c, [a, b]) {
     const A = c.operand(a, 'a');
     const B = c.operand(b, 'b');
     if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
-    const colsA = A.shape[A.rank - 1]!;
-    const rowsA = A.shape[A.rank - 2]!;
-    const colsB = B.shape[B.rank - 1]!;
-    const rowsB = B.shape[B.rank - 2]!;
-    if (colsA !== rowsB) {
-      c.fail(`a's columns (${colsA}, of ${shapeToString(A.shape)}) must equal b's rows (${rowsB}, of ${shapeToString(B.shape)})`);
+    const colsA = A.dims[A.rank - 1]!;
+    const rowsA = A.dims[A.rank - 2]!;
+    const colsB = B.dims[B.rank - 1]!;
+    const rowsB = B.dims[B.rank - 2]!;
+    if (!sameDim(colsA, rowsB)) {
+      c.fail(`a's columns (${dimToString(colsA)}, of ${dimsToString(A.dims)}) must equal b's rows (${dimToString(rowsB)}, of ${dimsToString(B.dims)})`);
     }
-    const batch = broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2));
-    if (!batch) return c.fail(`batch dimensions of ${shapeToString(A.shape)} and ${shapeToString(B.shape)} are not broadcastable`);
-    return { inputs: [A, B], outputs: [c.output(A.dataType, [...batch, rowsA, colsB])] };
+    const batchA = A.dims.slice(0, -2);
+    const batchB = B.dims.slice(0, -2);
+    const batch = broadcastDims(batchA, batchB);
+    if (!batch) return c.fail(`batch dimensions of ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(batchA, batchB)}`);
+    return { inputs: [A, B], outputs: [c.outputDims(A.dataType, [...batch, rowsA, colsB])] };
   },
 });
 

@@ -1,15 +1,18 @@
 // Data movement and conversion (spec §cast, §concat, §reshape, §transpose).
 import { DATA_TYPES } from '../graph/dtypes.js';
-import { elementCount, isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { addDims, dimsToString, dimToString, hasDynamic, isDynamic, productDims, sameDim, type Dim } from '../graph/dims.js';
+import type { AttrValue } from '../graph/ir.js';
 import type { MLOperand } from '../api/operand.js';
-import type { MLOperandDataType, MLOperatorOptions, MLTransposeOptions } from '../api/types.js';
+import type { MLDimension, MLOperandDataType, MLOperatorOptions, MLTransposeOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
 
 declare module '../api/builder.js' {
   interface MLGraphBuilder {
     cast(input: MLOperand, dataType: MLOperandDataType, options?: MLOperatorOptions): MLOperand;
     concat(inputs: MLOperand[], axis: number, options?: MLOperatorOptions): MLOperand;
-    reshape(input: MLOperand, newShape: number[], options?: MLOperatorOptions): MLOperand;
+    /** newShape entries may be dynamic dimensions of the graph (non-standard, flexible inputs). */
+    reshape(input: MLOperand, newShape: readonly MLDimension[], options?: MLOperatorOptions): MLOperand;
     transpose(input: MLOperand, options?: MLTransposeOptions): MLOperand;
   }
 }
@@ -20,10 +23,11 @@ defineOp({
   name: 'cast',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, dataType]) {
     const x = c.operand(input, 'input');
     const to = c.dataType(dataType, 'dataType');
-    return { inputs: [x], attrs: { to }, outputs: [c.output(to, x.shape)] };
+    return { inputs: [x], attrs: { to }, outputs: [c.outputDims(to, x.dims)] };
   },
 });
 
@@ -31,26 +35,29 @@ defineOp({
   name: 'concat',
   optionsAt: 2,
   limits: { inputs: limits(DATA_TYPES, 1), output: limits(DATA_TYPES, 1) },
+  dynamic: true,
   create(c, [inputsArg, axisArg]) {
     const inputs = c.operandList(inputsArg, 'inputs');
     const axis = c.uint(axisArg, 'axis');
     if (inputs.length === 0 || inputs.length > VALID_TENSOR_COUNT) c.fail(`needs 1 to ${VALID_TENSOR_COUNT} inputs, got ${inputs.length}`);
     const first = inputs[0]!;
     if (axis >= first.rank) c.fail(`axis ${axis} must be less than the inputs' rank ${first.rank}`);
-    const shape = [...first.shape];
+    // Along the axis, sizes add up; a dynamic one makes a derived dimension such as 'past + seq'.
+    const dims: Dim[] = [...first.dims];
     for (let i = 1; i < inputs.length; i++) {
       const x = inputs[i]!;
       if (x.dataType !== first.dataType) c.fail(`inputs[${i}] has data type ${x.dataType}, inputs[0] has ${first.dataType}`);
       if (x.rank !== first.rank) c.fail(`inputs[${i}] has rank ${x.rank}, inputs[0] has rank ${first.rank}`);
       for (let d = 0; d < x.rank; d++) {
-        if (d === axis) shape[d]! += x.shape[d]!;
-        else if (x.shape[d] !== first.shape[d]) {
-          c.fail(`inputs[${i}] shape ${shapeToString(x.shape)} differs from inputs[0] shape ${shapeToString(first.shape)} outside axis ${axis}`);
+        if (d === axis) dims[d] = addDims(dims[d]!, x.dims[d]!);
+        else if (!sameDim(x.dims[d]!, first.dims[d]!)) {
+          c.fail(`inputs[${i}] shape ${dimsToString(x.dims)} differs from inputs[0] shape ${dimsToString(first.dims)} outside axis ${axis}`);
         }
       }
     }
-    if (!isValidDimension(shape[axis])) c.fail(`the concatenated dimension ${shape[axis]} is too large`);
-    return { inputs, attrs: { axis }, outputs: [c.output(first.dataType, shape)] };
+    const along = dims[axis]!;
+    if (!isDynamic(along) && !isValidDimension(along)) c.fail(`the concatenated dimension ${along} is too large`);
+    return { inputs, attrs: { axis }, outputs: [c.outputDims(first.dataType, dims)] };
   },
 });
 
@@ -58,15 +65,21 @@ defineOp({
   name: 'reshape',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, newShapeArg]) {
     const x = c.operand(input, 'input');
-    const newShape = c.uintList(newShapeArg, 'newShape');
+    // Entries may name the graph's dynamic dimensions ({name, maxSize}, e.g. taken from an operand's shape); the
+    // element counts must then agree for every size, i.e. as polynomials in the dimension names.
+    const newShape = c.dimList(newShapeArg, 'newShape');
     if (newShape.length > MAX_RANK) c.fail(`newShape has rank ${newShape.length}, more than the supported ${MAX_RANK}`);
-    for (const d of newShape) if (!isValidDimension(d)) c.fail(`newShape ${shapeToString(newShape)} has an invalid dimension ${d}`);
-    if (elementCount(newShape) !== elementCount(x.shape)) {
-      c.fail(`newShape ${shapeToString(newShape)} has ${elementCount(newShape)} elements, the input ${shapeToString(x.shape)} has ${elementCount(x.shape)}`);
+    for (const d of newShape) if (!isDynamic(d) && !isValidDimension(d)) c.fail(`newShape ${dimsToString(newShape)} has an invalid dimension ${d}`);
+    const have = productDims(x.dims);
+    const want = productDims(newShape);
+    if (!sameDim(have, want)) {
+      c.fail(`newShape ${dimsToString(newShape)} has ${dimToString(want)} elements, the input ${dimsToString(x.dims)} has ${dimToString(have)}`);
     }
-    return { inputs: [x], attrs: { newShape }, outputs: [c.output(x.dataType, newShape)] };
+    const attr = (hasDynamic(newShape) ? newShape.map((d) => (isDynamic(d) ? { ...d } : d)) : newShape) as AttrValue;
+    return { inputs: [x], attrs: { newShape: attr }, outputs: [c.outputDims(x.dataType, newShape)] };
   },
 });
 
@@ -74,6 +87,7 @@ defineOp({
   name: 'transpose',
   optionsAt: 1,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
@@ -86,6 +100,6 @@ defineOp({
       if (permutation.some((p) => p >= x.rank)) c.fail(`permutation ${shapeToString(permutation)} has a value outside 0 to ${x.rank - 1}`);
       if (new Set(permutation).size !== permutation.length) c.fail(`permutation ${shapeToString(permutation)} has duplicate values`);
     }
-    return { inputs: [x], attrs: { permutation }, outputs: [c.output(x.dataType, permutation.map((p) => x.shape[p]!))] };
+    return { inputs: [x], attrs: { permutation }, outputs: [c.outputDims(x.dataType, permutation.map((p) => x.dims[p]!))] };
   },
 });

@@ -23,6 +23,11 @@ export interface OpDef {
   readonly limits: Readonly<Record<string, MLTensorLimits>>;
   /** True for methods returning sequence<MLOperand> (split, gru, lstm). */
   readonly multipleOutputs?: boolean;
+  /**
+   * True when `create` handles dynamic dimensions (reads OperandRef.dims, returns c.outputDims). Without it, an
+   * operand with a dynamic dimension is a TypeError, so ops written for static shapes stay correct.
+   */
+  readonly dynamic?: boolean;
   create(c: OpContext, args: readonly unknown[]): OpResult;
 }
 

@@ -27,15 +27,26 @@ export function sessionOptions(provider: ExecutionProvider): ort.InferenceSessio
   };
 }
 
-/** An ort.Tensor over the host tensor's bytes, cached on the tensor while its memory stays the same. */
+/**
+ * An ort.Tensor over the host tensor's bytes, cached on the tensor while its memory and shape stay the same (a
+ * graph with dynamic dimensions runs a tensor at different active shapes over the start of its memory).
+ */
 function ortTensor(t: HostTensor): ort.Tensor {
-  const cached = t.handle as { data: Uint8Array; tensor: ort.Tensor } | undefined;
-  if (cached && cached.data === t.data) return cached.tensor;
+  const cached = t.handle as { data: Uint8Array; shape: readonly number[]; tensor: ort.Tensor } | undefined;
+  if (cached && sameBytes(cached.data, t.data) && sameShape(cached.shape, t.shape)) return cached.tensor;
   const { dataType, shape } = boundaryDescriptor({ dataType: t.dataType, shape: [...t.shape] });
   const view = viewAs(dataType, t.data);
   const tensor = new ort.Tensor(dataType as 'float32', view as Float32Array, shape);
-  t.handle = { data: t.data, tensor };
+  t.handle = { data: t.data, shape: t.shape, tensor };
   return tensor;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || (a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a === b || (a.length === b.length && a.every((d, i) => d === b[i]));
 }
 
 class OrtGraph implements CompiledGraph {

@@ -1,6 +1,7 @@
 // Builds the ONNX graph one node at a time for the lowerings: fresh value names, constants, attributes,
 // and the cast-around helper for kernels onnxruntime lacks for some data types.
 import { DTYPES, type MLOperandDataType } from '../../graph/dtypes.js';
+import { isDynamic, parseDim, type Dim } from '../../graph/dims.js';
 import { AttributeType, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 
 export type AttrSpec =
@@ -39,14 +40,61 @@ export interface LoweringNode {
   readonly outputs: readonly string[];
   readonly outputTypes: readonly MLOperandDataType[];
   readonly outputShapes: readonly (readonly number[])[];
+  /** The shapes with dynamic dimensions as {name, maxSize} (graph/dims.ts); inputShapes/outputShapes hold the bounds. */
+  readonly inputDims: readonly (readonly Dim[] | null)[];
+  readonly outputDims: readonly (readonly Dim[])[];
+}
+
+/** Where a dynamic dimension's size can be read at run time: axis `axis` of the ONNX value `value` (a graph input). */
+export interface DimSource {
+  value: string;
+  axis: number;
 }
 
 export class Emitter {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   #counter = 0;
+  /** Base dimension name → int64[1] value holding its size, emitted once. */
+  readonly #dimValues = new Map<string, string>();
 
-  constructor(private readonly prefix: string) {}
+  constructor(private readonly prefix: string, private readonly dimSources: ReadonlyMap<string, DimSource> = new Map()) {}
+
+  /**
+   * An int64 [rank] tensor holding `dims` at run time: static entries are constants, dynamic ones are computed from
+   * the graph inputs' shapes (Shape → products and sums of the derived dimension), so one model serves every size.
+   */
+  shapeOf(dims: readonly Dim[]): string {
+    if (!dims.some(isDynamic)) return this.int64s(dims as number[]);
+    return this.op('Concat', dims.map((d) => this.#dimValue(d)), { axis: int(0) });
+  }
+
+  /** An int64 scalar holding one dimension's size at run time (e.g. the bound an index is clamped to). */
+  sizeOf(d: Dim): string {
+    if (!isDynamic(d)) return this.int64s([d], []);
+    return this.op('Squeeze', [this.#dimValue(d), this.int64s([0])]);
+  }
+
+  #dimValue(d: Dim): string {
+    if (!isDynamic(d)) return this.int64s([d]);
+    const terms = [...parseDim(d.name)].map(([monomial, coeff]) => {
+      const factors = monomial ? monomial.split('*').map((f) => this.#baseDim(f)) : [];
+      if (coeff !== 1 || factors.length === 0) factors.push(this.int64s([coeff]));
+      return factors.reduce((acc, f) => this.op('Mul', [acc, f]));
+    });
+    return terms.reduce((acc, t) => this.op('Add', [acc, t]));
+  }
+
+  #baseDim(name: string): string {
+    let v = this.#dimValues.get(name);
+    if (v === undefined) {
+      const src = this.dimSources.get(name);
+      if (!src) throw new Error(`no graph input carries dynamic dimension '${name}'`);
+      v = this.op('Shape', [src.value], { start: int(src.axis), end: int(src.axis + 1) });
+      this.#dimValues.set(name, v);
+    }
+    return v;
+  }
 
   fresh(hint = 't'): string {
     return `${this.prefix}${hint}${this.#counter++}`;

@@ -1,8 +1,9 @@
 // GraphIR → ONNX ModelProto. Each IR node goes through its op's lowering; graph inputs keep their names and
 // graph outputs are produced under theirs, so onnxruntime feeds and fetches use the WebNN names.
 import { DTYPES, isSubByte } from '../../graph/dtypes.js';
-import type { GraphIR, OperandDescriptor } from '../../graph/ir.js';
-import { Emitter, getLowering, type LoweringNode } from './emitter.js';
+import { dimsOf, type GraphIR, type OperandDescriptor } from '../../graph/ir.js';
+import { isDynamic } from '../../graph/dims.js';
+import { Emitter, getLowering, type DimSource, type LoweringNode } from './emitter.js';
 import type { OnnxModel, OnnxValueInfo } from './onnx-proto.js';
 import { boundaryDescriptor, graphConstant, packOutput, unpackInput } from './subbyte.js';
 import './lowerings/index.js';
@@ -12,10 +13,28 @@ export const IR_VERSION = 10;
 
 export class LoweringError extends Error {}
 
-/** A graph input/output as the ONNX model declares it (sub-byte types as their packed bytes). */
+/**
+ * A graph input/output's type as the ONNX model declares it: sub-byte types as their packed bytes (always static);
+ * dynamic dimensions become symbolic (dim_param) under their WebNN names.
+ */
 function valueInfo(name: string, desc: OperandDescriptor): OnnxValueInfo {
-  const { dataType, shape } = boundaryDescriptor(desc);
-  return { name, type: { tensorType: { elemType: DTYPES[dataType].onnx, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+  if (isSubByte(desc.dataType)) {
+    const packed = boundaryDescriptor(desc);
+    return { name, type: { tensorType: { elemType: DTYPES[packed.dataType].onnx, shape: { dim: packed.shape.map((d) => ({ dimValue: d })) } } } };
+  }
+  const dim = dimsOf(desc).map((d) => (isDynamic(d) ? { dimParam: d.name } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType: DTYPES[desc.dataType].onnx, shape: { dim } } } };
+}
+
+/** For each dynamic dimension name, the first graph input axis that carries it. */
+function dimSources(ir: GraphIR): Map<string, DimSource> {
+  const sources = new Map<string, DimSource>();
+  for (const input of ir.inputs) {
+    dimsOf(ir.operands[input.operand]!.desc).forEach((d, axis) => {
+      if (isDynamic(d) && !sources.has(d.name)) sources.set(d.name, { value: input.name, axis });
+    });
+  }
+  return sources;
 }
 
 /** A prefix for internal value names that no graph input or output name starts with. */
@@ -34,7 +53,7 @@ export interface LoweredModel {
 
 export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
   const prefix = internalPrefix(ir);
-  const e = new Emitter(prefix);
+  const e = new Emitter(prefix, dimSources(ir));
   const names = new Map<number, string>();
   // Sub-byte inputs arrive packed; their unpacked value gets an internal name (unpacked below).
   for (const input of ir.inputs) {
@@ -86,6 +105,8 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
       outputs: node.outputs.map(nameOf),
       outputTypes: outputOps.map((o) => o.desc.dataType),
       outputShapes: outputOps.map((o) => o.desc.shape),
+      inputDims: inputOps.map((o) => (o ? dimsOf(o.desc) : null)),
+      outputDims: outputOps.map((o) => dimsOf(o.desc)),
     };
     lowering(ln, e);
   }

@@ -1,5 +1,6 @@
 // Data movement and conversion → ONNX.
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
+import { hasDynamic } from '../../../graph/dims.js';
 import { defineLowering, int, ints } from '../emitter.js';
 
 defineLowering('cast', (n, e) => {
@@ -7,7 +8,14 @@ defineLowering('cast', (n, e) => {
 });
 defineLowering('concat', (n, e) => void e.node('Concat', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
 defineLowering('reshape', (n, e) => {
-  e.node('Reshape', [n.inputs[0]!, e.int64s(n.attrs.newShape as number[])], n.outputs);
+  const dims = n.outputDims[0]!;
+  if (!hasDynamic(dims)) {
+    e.node('Reshape', [n.inputs[0]!, e.int64s(n.attrs.newShape as number[])], n.outputs);
+    return;
+  }
+  // The target shape is computed in the model from the inputs' sizes; allowzero because a dynamic size may be 0
+  // (without it ONNX would read a 0 as "copy this axis from the input").
+  e.node('Reshape', [n.inputs[0]!, e.shapeOf(dims)], n.outputs, { allowzero: int(1) });
 });
 defineLowering('transpose', (n, e) => {
   e.node('Transpose', n.inputs, n.outputs, { perm: ints(n.attrs.permutation as number[]) });
