@@ -3,6 +3,7 @@
 // negative indices count from the end and clamps out-of-range ones, so no index ever reads or writes out of bounds.
 import { DATA_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { shapeToString } from '../graph/shape.js';
+import { dimsToString, sameDim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
@@ -78,13 +79,17 @@ defineOp({
   name: 'gatherElements',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), output: limits(DATA_TYPES, 1) },
+  dynamic: true,
   create(c, [input, indicesArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const indices = c.operand(indicesArg, 'indices');
     const axis = axisOf(c, optionsArg, x);
-    checkElementIndices(c, x, indices, axis);
+    sameRank(c, x, indices, 'indices');
+    if (!x.dims.every((d, i) => i === axis || sameDim(d, indices.dims[i]!))) {
+      c.fail(`indices shape ${dimsToString(indices.dims)} must equal the input shape ${dimsToString(x.dims)} except along axis ${axis}`);
+    }
     // One output element per index: the output takes the indices' shape.
-    return { inputs: [x, indices], attrs: { axis }, outputs: [c.output(x.dataType, indices.shape)] };
+    return { inputs: [x, indices], attrs: { axis }, outputs: [c.outputDims(x.dataType, indices.dims)] };
   },
 });
 
