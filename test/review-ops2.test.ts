@@ -295,3 +295,20 @@ describe('maxPool2d on every data type', () => {
     });
   }
 });
+
+// ---- output descriptors are checked like any other ("check dimensions": element count and byte length) ------------
+
+describe('outputs too large to exist', () => {
+  test('an output whose element count or byte length is beyond the limits throws a TypeError', () => {
+    const b = new MLGraphBuilder(ctx);
+    const x = b.input('x', { dataType: 'float32', shape: [1, 1, 2, 2] });
+    assert.throws(() => b.resample2d(x, { sizes: [65536, 65536], label: 'lbl' }),
+      typeError('resample2d [lbl]: ', /output shape \[1, 1, 65536, 65536\] has 4294967296 elements/));
+    const big = b.input('big', { dataType: 'float32', shape: [4096, 4096] });
+    const idx = b.input('idx', { dataType: 'int32', shape: [4096, 65] });
+    assert.throws(() => b.gather(big, idx, { label: 'lbl' }), typeError('gather [lbl]: ', /has 1090519040 elements.*byte length/));
+    const w = b.input('w', { dataType: 'float32', shape: [1, 1, 1, 1] });
+    assert.throws(() => b.convTranspose2d(x, w, { strides: [40000, 40000], label: 'lbl' }),
+      typeError('convTranspose2d [lbl]: ', /output shape \[1, 1, 40001, 40001\] has 1600080001 elements.*byte length/));
+  });
+});
