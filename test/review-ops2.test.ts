@@ -312,3 +312,18 @@ describe('outputs too large to exist', () => {
       typeError('convTranspose2d [lbl]: ', /output shape \[1, 1, 40001, 40001\] has 1600080001 elements.*byte length/));
   });
 });
+
+// ---- WebIDL conversions of unsigned long arguments ------------------------------------------------------------------
+
+describe('[EnforceRange] unsigned long converts like WebIDL (ToNumber, then range check)', () => {
+  test('null is 0 and objects convert through valueOf; NaN and out-of-range values throw', () => {
+    const b = new MLGraphBuilder(ctx);
+    const x = b.input('x', { dataType: 'float32', shape: [3, 4] });
+    const idx = b.input('idx', { dataType: 'int32', shape: [2] });
+    assert.deepEqual([...b.gather(x, idx, { axis: null as unknown as number }).shape], [2, 4]);
+    assert.deepEqual([...b.gather(x, idx, { axis: { valueOf: () => 1 } as unknown as number }).shape], [3, 2]);
+    assert.deepEqual([...b.gather(x, idx, { axis: [1] as unknown as number }).shape], [3, 2]);
+    assert.throws(() => b.gather(x, idx, { axis: {} as unknown as number, label: 'lbl' }), typeError('gather [lbl]: ', /axis must be a finite number/));
+    assert.throws(() => b.gather(x, idx, { axis: -1, label: 'lbl' }), typeError('gather [lbl]: ', /axis -1 is out of the unsigned long range/));
+  });
+});

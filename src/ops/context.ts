@@ -91,8 +91,16 @@ export class OpContext {
 
   /** `[EnforceRange] unsigned long`. */
   uint(value: unknown, name: string): number {
-    const n = typeof value === 'bigint' ? NaN : Number(value);
-    if (value === undefined || typeof value === 'object' || !Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${String(value)})`);
+    // WebIDL's ToNumber: null is 0, objects convert through valueOf/toString; bigints and symbols are TypeErrors.
+    let n = NaN;
+    if (typeof value !== 'bigint' && typeof value !== 'symbol') {
+      try {
+        n = Number(value);
+      } catch {
+        n = NaN;
+      }
+    }
+    if (!Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${describeValue(value)})`);
     const t = Math.trunc(n);
     if (t < 0 || t > 0xffffffff) this.fail(`${name} ${String(value)} is out of the unsigned long range`);
     return t;
@@ -136,6 +144,14 @@ export class OpContext {
   dataType(value: unknown, name: string): MLOperandDataType {
     if (!isDataType(value)) this.fail(`${name} '${String(value)}' is not an MLOperandDataType (${ALL_DATA_TYPES.join(', ')})`);
     return value;
+  }
+}
+
+function describeValue(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return typeof v;
   }
 }
 
