@@ -327,3 +327,21 @@ describe('[EnforceRange] unsigned long converts like WebIDL (ToNumber, then rang
     assert.throws(() => b.gather(x, idx, { axis: -1, label: 'lbl' }), typeError('gather [lbl]: ', /axis -1 is out of the unsigned long range/));
   });
 });
+
+// ---- WebIDL conversions of enum values ------------------------------------------------------------------------------
+
+describe('enum arguments convert like WebIDL (ToString, then membership)', () => {
+  test('a String object or an object with toString is its string; undefined inside a sequence is not a default', () => {
+    const b = new MLGraphBuilder(ctx);
+    const x = b.input('x', { dataType: 'float32', shape: [1, 1, 2, 2] });
+    const linear = b.resample2d(x, { mode: new String('linear') as unknown as 'linear', sizes: [3, 3] });
+    assert.deepEqual([...linear.shape], [1, 1, 3, 3]);
+    const nhwc = b.averagePool2d(x, { layout: { toString: () => 'nhwc' } as unknown as 'nhwc' });
+    assert.deepEqual([...nhwc.shape], [1, 1, 1, 2]);
+    const input = b.input('in', { dataType: 'float32', shape: [2, 1, 3] });
+    const w = b.input('w', { dataType: 'float32', shape: [1, 6, 3] });
+    const r = b.input('r', { dataType: 'float32', shape: [1, 6, 2] });
+    assert.throws(() => b.gru(input, w, r, 2, 2, { activations: [undefined, 'tanh'] as unknown as ['sigmoid', 'tanh'], label: 'lbl' }),
+      typeError('gru [lbl]: ', /activations\[0\] 'undefined' is not one of relu, sigmoid, tanh/));
+  });
+});

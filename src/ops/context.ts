@@ -136,9 +136,14 @@ export class OpContext {
   }
 
   enumValue<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
-    if (value === undefined) return fallback;
-    if (!allowed.includes(value as T)) this.fail(`${name} '${String(value)}' is not one of ${allowed.join(', ')}`);
-    return value as T;
+    return value === undefined ? fallback : this.requiredEnum(value, allowed, name);
+  }
+
+  /** A WebIDL enum value with no default (a sequence item): ToString, then it must be one of `allowed`. */
+  requiredEnum<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
+    const text = typeof value === 'symbol' ? undefined : describeValue(value);
+    if (text === undefined || !allowed.includes(text as T)) this.fail(`${name} '${text ?? typeof value}' is not one of ${allowed.join(', ')}`);
+    return text as T;
   }
 
   dataType(value: unknown, name: string): MLOperandDataType {
@@ -147,6 +152,7 @@ export class OpContext {
   }
 }
 
+/** WebIDL's ToString where it succeeds; the type name where the value's toString throws. */
 function describeValue(v: unknown): string {
   try {
     return String(v);
