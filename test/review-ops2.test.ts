@@ -106,6 +106,17 @@ describe('matmul and gemm', () => {
     });
   }
 
+  test('gemm with beta 0 still computes beta * c (0 * Infinity and 0 * NaN are NaN)', async () => {
+    for (const type of ['float32', 'float16'] as const) {
+      const out = await run((b, o) => b.gemm(o.a!, o.b!, { c: o.c!, beta: 0 }), {
+        a: { type, shape: [2, 1], data: [1, 2] }, b: { type, shape: [1, 3], data: [1, 2, 3] },
+        c: { type, shape: [3], data: [Infinity, NaN, 5] },
+      });
+      assert.ok(out.data.slice(0, 2).every(Number.isNaN) && out.data.slice(3, 5).every(Number.isNaN), `${type}: ${out.data.join(', ')}`);
+      assert.deepEqual([out.data[2], out.data[5]], [3, 6]);
+    }
+  });
+
   test('matmul broadcasts a rank-2 a against a rank-4 b', async () => {
     const a = vals(6, 1);
     const bv = vals(2 * 3 * 3 * 2, 2);
