@@ -297,7 +297,7 @@ test('opSupportLimits reports the spec tables as far as they run', () => {
   for (const op of ['averagePool2d', 'l2Pool2d']) {
     assert.deepEqual(limits[op], { input: { dataTypes: float, rankRange: rank4 }, output: { dataTypes: float, rankRange: rank4 } });
   }
-  const maxTypes = ['float32', 'float16', 'int32', 'uint32', 'int8', 'uint8'];
+  const maxTypes = ['float32', 'float16', 'int32', 'uint32', 'int64', 'uint64', 'int8', 'uint8'];
   assert.deepEqual(limits.maxPool2d, { input: { dataTypes: maxTypes, rankRange: rank4 }, output: { dataTypes: maxTypes, rankRange: rank4 } });
   const rsTypes = ['float32', 'float16', 'uint8', 'int8'];
   assert.deepEqual(limits.resample2d, { input: { dataTypes: rsTypes, rankRange: rank4 }, output: { dataTypes: rsTypes, rankRange: rank4 } });

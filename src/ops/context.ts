@@ -1,8 +1,8 @@
 // What an operator's `create` step works with: argument conversion the way WebIDL does it, operand resolution,
 // and the TypeError that names the operator and its label.
-import { ALL_DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
+import { ALL_DATA_TYPES, byteLength, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
 import { descriptorOf, type OperandDescriptor } from '../graph/ir.js';
-import { isValidDimension, MAX_DIMENSION, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { elementCount, isValidDimension, MAX_DIMENSION, MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
 import { baseNames, canonicalName, evaluateDim, firstDynamic, isDynamic, type Dim } from '../graph/dims.js';
 import type { MLNumber } from '../graph/cast.js';
 import type { MLTensorLimits } from './registry.js';
@@ -74,6 +74,11 @@ export class OpContext {
   /** Checks an output descriptor against the op's limits and the dimension rules. */
   output(dataType: MLOperandDataType, shape: readonly number[], param = 'output'): OperandDescriptor {
     for (const d of shape) if (!isValidDimension(d)) this.fail(`output dimension ${d} of shape ${shapeToString(shape)} is not a valid dimension`);
+    // The rest of the spec's "check dimensions": the element count is a valid dimension, the byte length supported.
+    const count = elementCount(shape);
+    if (!isValidDimension(count) || byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
+      this.fail(`output shape ${shapeToString(shape)} has ${count} elements, beyond the valid element count or the maximum byte length ${MAX_TENSOR_BYTE_LENGTH} of ${dataType}`);
+    }
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, shape.length, 'output');
     return { dataType, shape: [...shape] };
@@ -87,6 +92,11 @@ export class OpContext {
       } else if (!isValidDimension(d)) {
         this.fail(`output dimension ${d} is not a valid dimension`);
       }
+    }
+    const bounds = dims.map((d) => (isDynamic(d) ? d.maxSize : d));
+    const count = elementCount(bounds);
+    if (!isValidDimension(count) || byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
+      this.fail(`output shape ${shapeToString(bounds)} (at its bounds) has ${count} elements, beyond the valid element count or the maximum byte length ${MAX_TENSOR_BYTE_LENGTH} of ${dataType}`);
     }
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, dims.length, 'output');
@@ -140,8 +150,16 @@ export class OpContext {
 
   /** `[EnforceRange] unsigned long`. */
   uint(value: unknown, name: string): number {
-    const n = typeof value === 'bigint' ? NaN : Number(value);
-    if (value === undefined || typeof value === 'object' || !Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${String(value)})`);
+    // WebIDL's ToNumber: null is 0, objects convert through valueOf/toString; bigints and symbols are TypeErrors.
+    let n = NaN;
+    if (typeof value !== 'bigint' && typeof value !== 'symbol') {
+      try {
+        n = Number(value);
+      } catch {
+        n = NaN;
+      }
+    }
+    if (!Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${describeValue(value)})`);
     const t = Math.trunc(n);
     if (t < 0 || t > 0xffffffff) this.fail(`${name} ${String(value)} is out of the unsigned long range`);
     return t;
@@ -177,14 +195,28 @@ export class OpContext {
   }
 
   enumValue<T extends string>(value: unknown, allowed: readonly T[], name: string, fallback: T): T {
-    if (value === undefined) return fallback;
-    if (!allowed.includes(value as T)) this.fail(`${name} '${String(value)}' is not one of ${allowed.join(', ')}`);
-    return value as T;
+    return value === undefined ? fallback : this.requiredEnum(value, allowed, name);
+  }
+
+  /** A WebIDL enum value with no default (a sequence item): ToString, then it must be one of `allowed`. */
+  requiredEnum<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
+    const text = typeof value === 'symbol' ? undefined : describeValue(value);
+    if (text === undefined || !allowed.includes(text as T)) this.fail(`${name} '${text ?? typeof value}' is not one of ${allowed.join(', ')}`);
+    return text as T;
   }
 
   dataType(value: unknown, name: string): MLOperandDataType {
     if (!isDataType(value)) this.fail(`${name} '${String(value)}' is not an MLOperandDataType (${ALL_DATA_TYPES.join(', ')})`);
     return value;
+  }
+}
+
+/** WebIDL's ToString where it succeeds; the type name where the value's toString throws. */
+function describeValue(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return typeof v;
   }
 }
 

@@ -1,6 +1,6 @@
 // Pooling (spec §pooling operations): averagePool2d, l2Pool2d and maxPool2d share "create a pooling operation";
 // they differ in the data types they take.
-import { FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { DATA_TYPES, FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
@@ -76,7 +76,5 @@ function definePooling(name: string, dataTypes: readonly MLOperandDataType[]): v
 
 definePooling('averagePool2d', FLOAT_TYPES);
 definePooling('l2Pool2d', FLOAT_TYPES);
-// The spec allows any type for maxPool2d; these are the ones computed exactly (64-bit integers do not survive
-// the float64 detour onnxruntime's MaxPool would need).
-export const MAX_POOL_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'uint32', 'int8', 'uint8'];
-definePooling('maxPool2d', MAX_POOL_TYPES);
+// The spec allows any type for maxPool2d.
+definePooling('maxPool2d', DATA_TYPES);

@@ -87,7 +87,7 @@ function activationList(c: OpContext, value: unknown, kind: Kind): MLRecurrentNe
   if (value === null || typeof value !== 'object' || !(Symbol.iterator in value)) {
     c.fail('activations must be a sequence of MLRecurrentNetworkActivation');
   }
-  const list = [...(value as Iterable<unknown>)].map((a, i) => c.enumValue(a, ACTIVATIONS, `activations[${i}]`, 'sigmoid'));
+  const list = [...(value as Iterable<unknown>)].map((a, i) => c.requiredEnum(a, ACTIVATIONS, `activations[${i}]`));
   if (list.length !== kind.defaultActivations.length) {
     c.fail(`activations must have ${kind.defaultActivations.length} entries, got ${list.length}`);
   }

@@ -41,7 +41,7 @@ function geometry(n: LoweringNode) {
   // Explicit padding: enough at the end for every output window to fit, so floor mode yields the output size.
   const explicitEnd = [0, 1].map((d) => Math.max(end[d]!,
     (output[d]! - 1) * strides[d]! + effective[d]! - input[d]! - begin[d]!));
-  return { layout, input, channels, kernel, strides, dilations, begin, end, ceil, native, explicitEnd };
+  return { layout, input, output, channels, kernel, strides, dilations, begin, end, ceil, native, explicitEnd };
 }
 type Geometry = ReturnType<typeof geometry>;
 
@@ -95,6 +95,33 @@ function pool(e: Emitter, g: Geometry, kind: PoolKind, type: MLOperandDataType |
   e.op('Div', [sum, count], {}, y);
 }
 
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * 64-bit integer max pooling of NCHW `x` into NCHW `y`: onnxruntime's MaxPool has no 64-bit kernel and float64 cannot
+ * hold these values, so every window is gathered from the explicitly padded input into a last dimension
+ * ([N, C, outH, outW, windowH * windowW]) that ReduceMax, exact on int64, reduces. uint64 is mapped onto int64 order
+ * by flipping its top bit, and back afterwards. Windows without input elements give the type's lowest value.
+ */
+function gatherMaxPool(e: Emitter, g: Geometry, type: MLOperandDataType, x: string, y: string): void {
+  const lowest = e.initializer('int64', [], new Uint8Array(BigInt64Array.of(INT64_MIN).buffer));
+  const ordered = type === 'uint64' ? e.op('BitwiseXor', [e.cast(x, 'int64'), lowest]) : x;
+  const pads = e.int64s([0, 0, g.begin[0]!, g.begin[1]!, 0, 0, g.explicitEnd[0]!, g.explicitEnd[1]!]);
+  const paddedWidth = g.input[1]! + g.begin[1]! + g.explicitEnd[1]!;
+  const paddedHeight = g.input[0]! + g.begin[0]! + g.explicitEnd[0]!;
+  const flat = e.op('Reshape', [e.op('Pad', [ordered, pads, lowest]), e.int64s([0, 0, paddedHeight * paddedWidth])]);
+  const [outH, outW] = g.output as [number, number];
+  const [kh, kw] = g.kernel as [number, number];
+  const positions: number[] = [];
+  for (let oh = 0; oh < outH; oh++) for (let ow = 0; ow < outW; ow++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+    positions.push((oh * g.strides[0]! + i * g.dilations[0]!) * paddedWidth + ow * g.strides[1]! + j * g.dilations[1]!);
+  }
+  const windows = e.op('Gather', [flat, e.int64s(positions, [outH, outW, kh * kw])], { axis: int(2) });
+  const max = e.op('ReduceMax', [windows, e.int64s([4])], { keepdims: int(0) });
+  if (type === 'uint64') e.cast(e.op('BitwiseXor', [max, lowest]), type, y);
+  else e.op('Identity', [max], {}, y);
+}
+
 function lowerPool(kind: PoolKind) {
   return (n: LoweringNode, e: Emitter) => {
     const g = geometry(n);
@@ -103,6 +130,11 @@ function lowerPool(kind: PoolKind) {
       const input = toNchw(e, x, g.layout);
       fromNchw(e, y, g.layout, (out) => pool(e, g, kind, computeType, input, out));
     };
+    if (kind === 'max' && (type === 'int64' || type === 'uint64')) {
+      const input = toNchw(e, n.inputs[0]!, g.layout);
+      fromNchw(e, n.outputs[0]!, g.layout, (out) => gatherMaxPool(e, g, type, input, out));
+      return;
+    }
     // Integer max pools run in float64 where onnxruntime lacks the kernel (32-bit) or where explicit padding
     // needs -Infinity (a fill of 0, uint8's lowest, would be folded back into the kernel's refused padding);
     // windows without input then clamp to the type's lowest value.
