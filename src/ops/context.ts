@@ -1,8 +1,8 @@
 // What an operator's `create` step works with: argument conversion the way WebIDL does it, operand resolution,
 // and the TypeError that names the operator and its label.
-import { ALL_DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
+import { ALL_DATA_TYPES, byteLength, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
-import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { elementCount, isValidDimension, MAX_DIMENSION, MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
 import type { MLNumber } from '../graph/cast.js';
 import type { MLTensorLimits } from './registry.js';
 
@@ -62,6 +62,13 @@ export class OpContext {
   /** Checks an output descriptor against the op's limits and the dimension rules. */
   output(dataType: MLOperandDataType, shape: readonly number[], param = 'output'): OperandDescriptor {
     for (const d of shape) if (!isValidDimension(d)) this.fail(`output dimension ${d} of shape ${shapeToString(shape)} is not a valid dimension`);
+    // The spec's "check dimensions" of a descriptor, which every operand must pass: the element count is a valid
+    // dimension too, and the byte length within what the implementation supports.
+    const count = elementCount(shape);
+    if (count > MAX_DIMENSION) this.fail(`output shape ${shapeToString(shape)} has ${count} elements, more than ${MAX_DIMENSION}`);
+    if (byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
+      this.fail(`output ${dataType}${shapeToString(shape)} has a byte length over the supported ${MAX_TENSOR_BYTE_LENGTH}`);
+    }
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, shape.length, 'output');
     return { dataType, shape: [...shape] };
