@@ -57,3 +57,25 @@ describe('output descriptors', () => {
     assert.throws(() => b.cast(b.expand(w, [32768, 32768]), 'int64', { label: 'c' }), typeError('cast', 'c', /byte length/));
   });
 });
+
+describe('NaN in order-based reductions', () => {
+  // max() and min() propagate NaN; their reductions must too, wherever the NaN sits (onnxruntime's ReduceMax drops
+  // a NaN that follows a number), and argMin/argMax must point at the first NaN, where the reduced value came from.
+  const x: Input = { dataType: 'float32', shape: [3, 3], values: [NaN, 1, 2, 3, NaN, NaN, 4, 5, 6] };
+  test('reduceMax and reduceMin are NaN where any reduced element is NaN', async () => {
+    for (const op of ['reduceMax', 'reduceMin'] as const) {
+      const rows = await run([x], (b, v) => b[op](v, { axes: [1] }));
+      assert.deepEqual(rows, { shape: [3], data: [NaN, NaN, op === 'reduceMax' ? 6 : 4] }, op);
+      const columns = await run([x], (b, v) => b[op](v, { axes: [0], keepDimensions: true }));
+      assert.deepEqual(columns, { shape: [1, 3], data: [NaN, NaN, NaN] }, op);
+    }
+    const f16 = await run([{ ...x, dataType: 'float32' }], (b, v) => b.cast(b.reduceMax(b.cast(v, 'float16'), { axes: [1] }), 'float32'));
+    assert.deepEqual(f16, { shape: [3], data: [NaN, NaN, 6] });
+  });
+  test('argMin and argMax give the index of the first NaN', async () => {
+    for (const op of ['argMin', 'argMax'] as const) {
+      const rows = await run([x], (b, v) => b[op](v, 1));
+      assert.deepEqual(rows, { shape: [3], data: [0, 1, op === 'argMax' ? 2 : 0] }, op);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // Reductions, argMin/argMax and cumulativeSum → ONNX.
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
+import { encodeScalar } from '../../../graph/cast.js';
 import { defineLowering, int, type Emitter } from '../emitter.js';
 
 // onnxruntime CPU kernel types, as found by probing one-node models (scripts/probe-ort-kernels.ts).
@@ -32,6 +33,17 @@ function orderPreserving(e: Emitter, t: MLOperandDataType, x: string, restore: b
   return restore ? e.cast(e.op('BitwiseXor', [y, flip]), t) : y;
 }
 
+/**
+ * `value` where no reduced element of float `x` is NaN, and `ifNaN` where one is. onnxruntime's ReduceMax/Min and
+ * ArgMax/Min keep or drop a NaN depending on where it sits; WebNN's max() and min() propagate NaN, so their
+ * reductions do too, and argMin/argMax point at the first NaN.
+ */
+function whereNaN(e: Emitter, x: string, reduceFlags: (flags: string) => string, ifNaN: (flags: string) => string,
+  value: string, output: string): void {
+  const flags = e.cast(e.op('IsNaN', [x]), 'uint8');
+  e.op('Where', [e.cast(reduceFlags(flags), 'bool'), ifNaN(flags), value], {}, output);
+}
+
 for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
   defineLowering(op, (n, e) => {
     const t = n.inputTypes[0]!;
@@ -51,7 +63,9 @@ for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
     const onnx = onnxOp === 'ReduceL1' && !DTYPES[t].signed ? 'ReduceSum' : onnxOp;
     const reduce = (v: string, out?: string) => e.op(onnx, [v, e.int64s(axes)], { keepdims: int(keepdims) }, out);
     if (onnx === 'ReduceMax' || onnx === 'ReduceMin') {
-      e.op('Identity', [orderPreserving(e, t, x, true, (v) => reduce(v))], {}, n.outputs[0]);
+      const value = orderPreserving(e, t, x, true, (v) => reduce(v));
+      if (DTYPES[t].kind !== 'float') e.op('Identity', [value], {}, n.outputs[0]);
+      else whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s(axes)], { keepdims: int(keepdims) }), () => e.initializer(t, [], encodeScalar(t, NaN)), value, n.outputs[0]!);
       return;
     }
     // float16 accumulates in float32 (one rounding at the end); unsigned integers in int64, whose wrap-around
@@ -66,7 +80,14 @@ for (const [op, onnxOp] of [['argMin', 'ArgMin'], ['argMax', 'ArgMax']] as const
     const t = n.inputTypes[0]!;
     // select_last_index = 0: ties give the first index, as the WPT cases expect.
     const attrs = { axis: int(n.attrs.axis as number), keepdims: int(n.attrs.keepDimensions as boolean), select_last_index: int(0) };
-    const indices = orderPreserving(e, t, n.inputs[0]!, false, (v) => e.op(onnxOp, [v], attrs));
+    const x = n.inputs[0]!;
+    let indices = orderPreserving(e, t, x, false, (v) => e.op(onnxOp, [v], attrs));
+    if (DTYPES[t].kind === 'float') {
+      const picked = e.fresh();
+      whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s([n.attrs.axis as number])], { keepdims: attrs.keepdims }),
+        (f) => e.op('ArgMax', [f], attrs), indices, picked);
+      indices = picked;
+    }
     if (n.outputTypes[0] === 'int64') e.op('Identity', [indices], {}, n.outputs[0]);
     else e.cast(indices, n.outputTypes[0]!, n.outputs[0]);
   });
