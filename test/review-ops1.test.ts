@@ -79,3 +79,43 @@ describe('NaN in order-based reductions', () => {
     }
   });
 });
+
+describe('integer reductions are exact and wrap like add and mul', () => {
+  // onnxruntime's integer ReduceSum/ReduceProd/ReduceL1/ReduceSumSquare go through double: int64 sums beyond 2^53
+  // lose their low bits and overflow saturates, where add() and mul() wrap modulo 2^bits.
+  const big = 2n ** 53n + 1n;
+  test('int64 and uint64 sums beyond 2^53 are exact', async () => {
+    const sum = await run([{ dataType: 'int64', shape: [3], values: [big, 0n, 2n] }], (b, x) => b.reduceSum(x));
+    assert.deepEqual(sum, { shape: [], data: [big + 2n] });
+    const l1 = await run([{ dataType: 'int64', shape: [2, 2], values: [-big, 1n, big, 3n] }], (b, x) => b.reduceL1(x, { axes: [0] }));
+    assert.deepEqual(l1, { shape: [2], data: [2n * big, 4n] });
+    const u = await run([{ dataType: 'uint64', shape: [2], values: [2n ** 64n - 1n, 2n] }], (b, x) => b.reduceSum(x));
+    assert.deepEqual(u, { shape: [], data: [1n] });
+    const product = await run([{ dataType: 'int64', shape: [2], values: [big, 3n] }], (b, x) => b.reduceProduct(x));
+    assert.deepEqual(product, { shape: [], data: [3n * big] });
+  });
+  test('int32 sums, products and squares wrap on overflow', async () => {
+    const x: Input = { dataType: 'int32', shape: [2, 3], values: [2147483647, 1, 5, 65536, 65536, 3] };
+    const wrap = (v: bigint) => Number(BigInt.asIntN(32, v));
+    assert.deepEqual(await run([x], (b, v) => b.reduceSum(v, { axes: [1] })), { shape: [2], data: [wrap(2147483653n), 131075] });
+    assert.deepEqual(await run([x], (b, v) => b.reduceProduct(v, { axes: [1] })), { shape: [2], data: [wrap(2147483647n * 5n), 0] });
+    assert.deepEqual(await run([x], (b, v) => b.reduceSumSquare(v, { keepDimensions: true })),
+      { shape: [1, 1], data: [wrap(2147483647n ** 2n + 1n + 25n + 2n * 65536n ** 2n + 9n)] });
+    const min = await run([{ dataType: 'int32', shape: [2], values: [-2147483648, 1] }], (b, v) => b.reduceL1(v));
+    assert.deepEqual(min, { shape: [], data: [-2147483647] });
+  });
+  test('uint32 products wrap; a product of many factors over several axes of a rank-5 input', async () => {
+    const u = await run([{ dataType: 'uint32', shape: [3], values: [65537, 65537, 3] }], (b, v) => b.reduceProduct(v));
+    assert.deepEqual(u, { shape: [], data: [Number(BigInt.asUintN(32, 65537n * 65537n * 3n))] });
+    const values = Array.from({ length: 2 * 3 * 1 * 5 * 2 }, (_, i) => (i % 7) - 3 || 2);
+    const shape = [2, 3, 1, 5, 2];
+    const got = await run([{ dataType: 'int64', shape, values: values.map(BigInt) }], (b, v) => b.reduceProduct(v, { axes: [1, 3] }));
+    const expected: bigint[] = [];
+    for (const i0 of [0, 1]) for (const i4 of [0, 1]) {
+      let p = 1n;
+      for (let i1 = 0; i1 < 3; i1++) for (let i3 = 0; i3 < 5; i3++) p *= BigInt(values[((i0 * 3 + i1) * 5 + i3) * 2 + i4]!);
+      expected.push(BigInt.asIntN(64, p));
+    }
+    assert.deepEqual(got, { shape: [2, 1, 2], data: expected });
+  });
+});
