@@ -119,3 +119,38 @@ describe('integer reductions are exact and wrap like add and mul', () => {
     assert.deepEqual(got, { shape: [2, 1, 2], data: expected });
   });
 });
+
+describe('integer pow', () => {
+  // onnxruntime's integer Pow goes through double: int64 powers beyond 2^53 lose bits and overflow saturates, where
+  // mul() wraps. A power is repeated multiplication, so it wraps the same way.
+  const ipow = (x: bigint, y: bigint, bits: number, signed: boolean): bigint => {
+    const wrap = (v: bigint) => (signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v));
+    let [p, base, e] = [1n, x, y < 0n ? -y : y];
+    for (; e > 0n; e >>= 1n, base = BigInt.asIntN(64, base * base)) if (e & 1n) p = BigInt.asIntN(64, p * base);
+    p = wrap(p);
+    if (y < 0n) return p === -1n ? -1n : p === 1n || p === 0n ? 1n : 0n;
+    return p;
+  };
+  const cases: [MLOperandDataType, number, boolean, bigint[], bigint[]][] = [
+    ['int64', 64, true, [3n, -3n, 3n, 7n, -1n, 2n, 5n, 1n, 0n, -2n], [39n, 39n, 41n, 0n, -3n, -1n, 63n, -9n, 5n, 64n]],
+    ['uint64', 64, false, [3n, 2n, 18446744073709551615n, 7n], [40n, 63n, 2n, 18446744073709551615n]],
+    ['int32', 32, true, [3, 2, -2, 10, 1, 0, -1].map(BigInt), [21, 31, 31, 9, -2147483648, 0, 2147483647].map(BigInt)],
+    ['uint32', 32, false, [3n, 65537n, 2n], [21n, 2n, 32n]],
+    ['int8', 8, true, [3n, -2n, 2n, -128n], [5n, 7n, -1n, 2n]],
+    ['uint8', 8, false, [3n, 2n, 255n], [5n, 8n, 255n]],
+  ];
+  for (const [dataType, bits, signed, xs, ys] of cases) {
+    test(`${dataType} powers are exact and wrap`, async () => {
+      const big = bits === 64;
+      const asValue = (v: bigint) => (big ? v : Number(v));
+      const got = await run([{ dataType, shape: [xs.length], values: xs.map(asValue) }, { dataType, shape: [ys.length], values: ys.map(asValue) }],
+        (b, x, y) => b.pow(x, y));
+      assert.deepEqual(got, { shape: [xs.length], data: xs.map((x, i) => asValue(ipow(x, ys[i]!, bits, signed))) });
+    });
+  }
+  test('broadcasts a scalar exponent over a rank-3 base', async () => {
+    const got = await run([{ dataType: 'int32', shape: [2, 1, 2], values: [1, 2, 3, -4] }, { dataType: 'int32', shape: [], values: [3] }],
+      (b, x, y) => b.pow(x, y));
+    assert.deepEqual(got, { shape: [2, 1, 2], data: [1, 8, 27, -64] });
+  });
+});
