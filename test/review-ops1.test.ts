@@ -154,3 +154,120 @@ describe('integer pow', () => {
     assert.deepEqual(got, { shape: [2, 1, 2], data: [1, 8, 27, -64] });
   });
 });
+
+// ---- value checks with parameters the shared cases do not use, against JS references --------------------------
+
+const strides = (shape: readonly number[]) => shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+/** Index tuples of `shape` in row-major order. */
+const indices = (shape: readonly number[]) => Array.from({ length: count(shape) }, (_, f) => shape.map((_, i) => Math.floor(f / strides(shape)[i]!) % shape[i]!));
+const at = (values: readonly Value[], shape: readonly number[], idx: readonly number[]) => values[idx.reduce((a, v, i) => a + v * strides(shape)[i]!, 0)]!;
+const f32 = (v: number) => Math.fround(v);
+const sequence = (n: number, f: (i: number) => number = (i) => i) => Array.from({ length: n }, (_, i) => f32(f(i)));
+
+/** Asserts float results within `ulps` float32 units of the reference (NaN equals NaN). */
+function assertClose(actual: { shape: number[]; data: Value[] }, shape: number[], expected: number[], ulps = 4): void {
+  assert.deepEqual(actual.shape, shape);
+  assert.equal(actual.data.length, expected.length);
+  expected.forEach((e, i) => {
+    const a = Number(actual.data[i]);
+    if (Number.isNaN(e)) return assert.ok(Number.isNaN(a), `[${i}] ${a} is not NaN`);
+    assert.ok(Math.abs(a - e) <= ulps * Math.max(Math.abs(e) * 2 ** -23, 2 ** -149), `[${i}] ${a} != ${e}`);
+  });
+}
+
+describe('values beyond the shared cases', () => {
+  test('softmax on axis 0 of a rank-4 input, with a column of large values', async () => {
+    const shape = [3, 2, 1, 2];
+    const x = sequence(12, (i) => (i % 5) - 2 + (i === 3 ? 1000 : 0) + (i === 7 ? -1000 : 0));
+    const expected = indices(shape).map((idx) => {
+      const column = [0, 1, 2].map((k) => Number(at(x, shape, [k, ...idx.slice(1)])));
+      const max = Math.max(...column);
+      return Math.exp(Number(at(x, shape, idx)) - max) / column.reduce((s, v) => s + Math.exp(v - max), 0);
+    });
+    assertClose(await run([{ dataType: 'float32', shape, values: x }], (b, v) => b.softmax(v, 0)), shape, expected);
+  });
+
+  test('reduceLogSumExp of large values does not overflow, over two axes of a rank-3 input', async () => {
+    const shape = [2, 3, 2];
+    const x = sequence(12, (i) => 80 + i * 7.5);
+    const expected = [0, 1].map((i1) => {
+      const vs = indices(shape).filter((idx) => idx[2] === i1).map((idx) => Number(at(x, shape, idx)));
+      const max = Math.max(...vs);
+      return max + Math.log(vs.reduce((s, v) => s + Math.exp(v - max), 0));
+    });
+    assertClose(await run([{ dataType: 'float32', shape, values: x }], (b, v) => b.reduceLogSumExp(v, { axes: [0, 1] })), [2], expected);
+  });
+
+  test('cumulativeSum exclusive and reversed on the middle axis of a rank-3 input', async () => {
+    const shape = [2, 4, 3];
+    const x = sequence(24, (i) => i * 1.5 - 7);
+    const expected = indices(shape).map((idx) => {
+      let s = 0;
+      for (let k = idx[1]! + 1; k < 4; k++) s += Number(at(x, shape, [idx[0]!, k, idx[2]!]));
+      return s;
+    });
+    assertClose(await run([{ dataType: 'float32', shape, values: x }], (b, v) => b.cumulativeSum(v, 1, { exclusive: true, reversed: true })), shape, expected);
+    const ints = x.map((v) => Math.round(v));
+    const got = await run([{ dataType: 'int64', shape, values: ints.map(BigInt) }], (b, v) => b.cumulativeSum(v, 1, { exclusive: true, reversed: true }));
+    assert.deepEqual(got.data, indices(shape).map((idx) => {
+      let s = 0n;
+      for (let k = idx[1]! + 1; k < 4; k++) s += BigInt(at(ints, shape, [idx[0]!, k, idx[2]!]));
+      return s;
+    }));
+  });
+
+  test('slice with strides on several axes of a rank-4 input', async () => {
+    const shape = [3, 5, 4, 6];
+    const x = sequence(count(shape));
+    const [starts, sizes, steps] = [[1, 0, 1, 2], [2, 5, 3, 4], [2, 2, 1, 3]];
+    const outShape = sizes.map((s, i) => Math.ceil(s / steps[i]!));
+    const expected = indices(outShape).map((idx) => Number(at(x, shape, idx.map((v, i) => starts[i]! + v * steps[i]!))));
+    assert.deepEqual(await run([{ dataType: 'float32', shape, values: x }], (b, v) => b.slice(v, starts, sizes, { strides: steps })), { shape: outShape, data: expected });
+  });
+
+  test('pad with reflection and edge on a rank-4 input', async () => {
+    const shape = [2, 3, 3, 4];
+    const x = sequence(count(shape));
+    const [begin, end] = [[1, 2, 0, 3], [0, 1, 2, 1]];
+    const outShape = shape.map((d, i) => d + begin[i]! + end[i]!);
+    const reflect = (i: number, d: number) => (i < 0 ? -i : i >= d ? 2 * (d - 1) - i : i);
+    const edge = (i: number, d: number) => Math.min(Math.max(i, 0), d - 1);
+    for (const [mode, map] of [['reflection', reflect], ['edge', edge]] as const) {
+      const expected = indices(outShape).map((idx) => Number(at(x, shape, idx.map((v, i) => map(v - begin[i]!, shape[i]!)))));
+      assert.deepEqual(await run([{ dataType: 'float32', shape, values: x }], (b, v) => b.pad(v, begin, end, { mode })), { shape: outShape, data: expected }, mode);
+    }
+  });
+
+  test('transpose with a permutation of a rank-6 input', async () => {
+    const shape = [2, 1, 3, 2, 1, 4];
+    const permutation = [3, 5, 0, 4, 2, 1];
+    const x = sequence(count(shape)).map((v) => BigInt(v) - 20n);
+    const outShape = permutation.map((p) => shape[p]!);
+    const expected = indices(outShape).map((idx) => {
+      const src = new Array<number>(6);
+      permutation.forEach((p, i) => (src[p] = idx[i]!));
+      return at(x, shape, src);
+    });
+    assert.deepEqual(await run([{ dataType: 'int64', shape, values: x }], (b, v) => b.transpose(v, { permutation })), { shape: outShape, data: expected });
+  });
+
+  test('cast: in-range floats truncate toward zero, integers wrap to the low bits', async () => {
+    // Out-of-range float to integer casts are implementation-defined; these values are all in range.
+    const x = [2.7, -2.7, -0, 127.9, -128.9, 0.5];
+    const toInt8 = await run([{ dataType: 'float32', shape: [x.length], values: x }], (b, v) => b.cast(v, 'int8'));
+    assert.deepEqual(toInt8.data, [2, -2, 0, 127, -128, 0]);
+    const toUint8 = await run([{ dataType: 'float32', shape: [4], values: [2.7, 0.5, 254.99, 255] }], (b, v) => b.cast(v, 'uint8'));
+    assert.deepEqual(toUint8.data, [2, 0, 254, 255]);
+    const toInt64 = await run([{ dataType: 'float32', shape: [3], values: [1e10, -1e10, 2 ** 40 + 0.5] }], (b, v) => b.cast(v, 'int64'));
+    assert.deepEqual(toInt64.data, [10000000000n, -10000000000n, 2n ** 40n]);
+    const wrap = await run([{ dataType: 'int64', shape: [4], values: [-1n, 2n ** 40n + 5n, 300n, -(2n ** 63n)] }], (b, v) => b.cast(v, 'uint8'));
+    assert.deepEqual(wrap.data, [255, 5, 44, 0]);
+    const fromU64 = await run([{ dataType: 'uint64', shape: [2], values: [2n ** 64n - 1n, 2n ** 63n] }], (b, v) => b.cast(v, 'int32'));
+    assert.deepEqual(fromU64.data, [-1, 0]);
+    const f16 = await run([{ dataType: 'float32', shape: [5], values: [65504, 65519, 65520, NaN, -Infinity] }], (b, v) => b.cast(b.cast(v, 'float16'), 'float32'));
+    assert.deepEqual(f16.data, [65504, 65504, Infinity, NaN, -Infinity]);
+    const intToF16 = await run([{ dataType: 'int32', shape: [3], values: [2049, -65520, 70000] }], (b, v) => b.cast(b.cast(v, 'float16'), 'float32'));
+    assert.deepEqual(intToF16.data, [2048, -Infinity, Infinity]);
+  });
+});
