@@ -72,6 +72,13 @@ describe('NaN in order-based reductions', () => {
     const f16 = await run([{ ...x, dataType: 'float32' }], (b, v) => b.cast(b.reduceMax(b.cast(v, 'float16'), { axes: [1] }), 'float32'));
     assert.deepEqual(f16, { shape: [3], data: [NaN, NaN, 6] });
   });
+  test('float16: argMax with keepDimensions and reduceMin see the NaN', async () => {
+    const x16: Input = { dataType: 'float32', shape: [2, 3], values: [1, NaN, 3, 4, 5, 6] };
+    const arg = await run([x16], (b, v) => b.argMax(b.cast(v, 'float16'), 1, { keepDimensions: true, outputDataType: 'int64' }));
+    assert.deepEqual(arg, { shape: [2, 1], data: [1n, 2n] });
+    const min = await run([x16], (b, v) => b.cast(b.reduceMin(b.cast(v, 'float16'), { axes: [0], keepDimensions: true }), 'float32'));
+    assert.deepEqual(min, { shape: [1, 3], data: [1, NaN, 3] });
+  });
   test('argMin and argMax give the index of the first NaN', async () => {
     for (const op of ['argMin', 'argMax'] as const) {
       const rows = await run([x], (b, v) => b[op](v, 1));
@@ -103,6 +110,14 @@ describe('integer reductions are exact and wrap like add and mul', () => {
       { shape: [1, 1], data: [wrap(2147483647n ** 2n + 1n + 25n + 2n * 65536n ** 2n + 9n)] });
     const min = await run([{ dataType: 'int32', shape: [2], values: [-2147483648, 1] }], (b, v) => b.reduceL1(v));
     assert.deepEqual(min, { shape: [], data: [-2147483647] });
+  });
+  test('uint64 sums over unsorted axes with keepDimensions; int32 L1 with empty axes', async () => {
+    const values = Array.from({ length: 12 }, (_, i) => BigInt(i) * 2n ** 60n);
+    const got = await run([{ dataType: 'uint64', shape: [2, 2, 3], values }], (b, v) => b.reduceSum(v, { axes: [2, 0], keepDimensions: true }));
+    const expected = [0, 1].map((j) => BigInt.asUintN(64, [0, 1].flatMap((i0) => [0, 1, 2].map((k) => values[(i0 * 2 + j) * 3 + k]!)).reduce((a, b) => a + b)));
+    assert.deepEqual(got, { shape: [1, 2, 1], data: expected });
+    const l1 = await run([{ dataType: 'int32', shape: [2], values: [-2, 3] }], (b, v) => b.reduceL1(v, { axes: [] }));
+    assert.deepEqual(l1, { shape: [2], data: [2, 3] });
   });
   test('uint32 products wrap; a product of many factors over several axes of a rank-5 input', async () => {
     const u = await run([{ dataType: 'uint32', shape: [3], values: [65537, 65537, 3] }], (b, v) => b.reduceProduct(v));
