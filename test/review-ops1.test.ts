@@ -286,3 +286,30 @@ describe('values beyond the shared cases', () => {
     assert.deepEqual(intToF16.data, [2048, -Infinity, Infinity]);
   });
 });
+
+describe('cast of out-of-range floats to integers', () => {
+  // Implementation-defined in the spec; onnxruntime gives whatever the CPU's conversion does (300 → 44 for int8,
+  // NaN → 2^31 for uint32 from float32 but 0 from float16). tsnn saturates and maps NaN to 0, the spec's own cast
+  // of a number to an integer type, so a value cast in the graph matches the same value passed as an MLNumber.
+  const x = [300, -300, NaN, Infinity, -Infinity, 1e10, -1e10, 3e19, -2.9, 127.5];
+  const expected: Record<string, Value[]> = {
+    int8: [127, -128, 0, 127, -128, 127, -128, 127, -2, 127],
+    uint8: [255, 0, 0, 255, 0, 255, 0, 255, 0, 127],
+    int32: [300, -300, 0, 2147483647, -2147483648, 2147483647, -2147483648, 2147483647, -2, 127],
+    uint32: [300, 0, 0, 4294967295, 0, 4294967295, 0, 4294967295, 0, 127],
+    int64: [300n, -300n, 0n, 2n ** 63n - 1n, -(2n ** 63n), 10000000000n, -10000000000n, 2n ** 63n - 1n, -2n, 127n],
+    uint64: [300n, 0n, 0n, 2n ** 64n - 1n, 0n, 10000000000n, 0n, 2n ** 64n - 1n, 0n, 127n],
+  };
+  for (const [to, want] of Object.entries(expected)) {
+    test(`float32 to ${to}`, async () => {
+      const got = await run([{ dataType: 'float32', shape: [x.length], values: x }], (b, v) => b.cast(v, to as MLOperandDataType));
+      assert.deepEqual(got.data, want);
+    });
+  }
+  test('float16 to uint32 and int8 saturate the same way', async () => {
+    const got = await run([{ dataType: 'float32', shape: [4], values: [NaN, -Infinity, 60000, -300] }], (b, v) => b.cast(b.cast(v, 'float16'), 'uint32'));
+    assert.deepEqual(got.data, [0, 0, 60000, 0]);
+    const i8 = await run([{ dataType: 'float32', shape: [4], values: [NaN, -Infinity, 60000, -300] }], (b, v) => b.cast(b.cast(v, 'float16'), 'int8'));
+    assert.deepEqual(i8.data, [0, -128, 127, -128]);
+  });
+});
