@@ -119,6 +119,24 @@ describe('integer reductions are exact and wrap like add and mul', () => {
     const l1 = await run([{ dataType: 'int32', shape: [2], values: [-2, 3] }], (b, v) => b.reduceL1(v, { axes: [] }));
     assert.deepEqual(l1, { shape: [2], data: [2, 3] });
   });
+  test('rank-8 int32 sum and product over non-adjacent axes match a JS reference', async () => {
+    const shape = [2, 1, 3, 2, 1, 2, 1, 3];
+    const values = Array.from({ length: 72 }, (_, i) => ((i * 7) % 11) - 5);
+    const axes = [0, 3, 7];
+    const outShape = shape.filter((_, i) => !axes.includes(i));
+    const st = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    const reference = (combine: (a: bigint, b: bigint) => bigint, start: bigint) => {
+      const out = new Map<string, bigint>();
+      values.forEach((v, flat) => {
+        const key = shape.map((d, i) => Math.floor(flat / st[i]!) % d).filter((_, i) => !axes.includes(i)).join(',');
+        out.set(key, combine(out.get(key) ?? start, BigInt(v)));
+      });
+      return [...out.values()].map((v) => Number(BigInt.asIntN(32, v)));
+    };
+    const x: Input = { dataType: 'int32', shape, values };
+    assert.deepEqual(await run([x], (b, v) => b.reduceSum(v, { axes })), { shape: outShape, data: reference((a, b) => a + b, 0n) });
+    assert.deepEqual(await run([x], (b, v) => b.reduceProduct(v, { axes })), { shape: outShape, data: reference((a, b) => a * b, 1n) });
+  });
   test('uint32 products wrap; a product of many factors over several axes of a rank-5 input', async () => {
     const u = await run([{ dataType: 'uint32', shape: [3], values: [65537, 65537, 3] }], (b, v) => b.reduceProduct(v));
     assert.deepEqual(u, { shape: [], data: [Number(BigInt.asUintN(32, 65537n * 65537n * 3n))] });
