@@ -74,10 +74,12 @@ export class OpContext {
   /** Checks an output descriptor against the op's limits and the dimension rules. */
   output(dataType: MLOperandDataType, shape: readonly number[], param = 'output'): OperandDescriptor {
     for (const d of shape) if (!isValidDimension(d)) this.fail(`output dimension ${d} of shape ${shapeToString(shape)} is not a valid dimension`);
-    // The rest of the spec's "check dimensions": the element count is a valid dimension, the byte length supported.
+    // The spec's "check dimensions" of a descriptor, which every operand must pass: the element count is a valid
+    // dimension too, and the byte length within what the implementation supports.
     const count = elementCount(shape);
-    if (!isValidDimension(count) || byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
-      this.fail(`output shape ${shapeToString(shape)} has ${count} elements, beyond the valid element count or the maximum byte length ${MAX_TENSOR_BYTE_LENGTH} of ${dataType}`);
+    if (count > MAX_DIMENSION) this.fail(`output shape ${shapeToString(shape)} has ${count} elements, more than ${MAX_DIMENSION}`);
+    if (byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
+      this.fail(`output shape ${shapeToString(shape)} has ${count} elements of ${dataType}, a byte length over the supported ${MAX_TENSOR_BYTE_LENGTH}`);
     }
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, shape.length, 'output');

@@ -2,9 +2,7 @@
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { defineLowering, type LoweringNode, type Emitter } from '../emitter.js';
-
-// onnxruntime CPU kernel types, as found by scripts/probe-ort-kernels.ts.
-const POW_TYPES: MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64'];
+import { integerPow } from './integer-pow.js';
 
 const direct = (onnxOp: string) => (n: LoweringNode, e: Emitter) => {
   e.node(onnxOp, n.inputs, n.outputs);
@@ -42,7 +40,10 @@ defineLowering('div', (n, e) => {
 });
 
 defineLowering('pow', (n, e) => {
-  e.castAround(n.outputTypes[0]!, POW_TYPES, 'int64', n.inputs as string[], n.outputs, (i, o) => e.node('Pow', i, o));
+  const t = n.outputTypes[0]!;
+  const [a, b] = n.inputs as [string, string];
+  if (DTYPES[t].kind === 'float') e.node('Pow', [a, b], n.outputs);
+  else integerPow(e, t, a, b, n.outputs[0]!);
 });
 
 // ONNX Round rounds halves to even, which is exactly roundEven.

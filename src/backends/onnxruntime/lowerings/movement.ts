@@ -2,9 +2,12 @@
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { hasDynamic } from '../../../graph/dims.js';
 import { defineLowering, int, ints } from '../emitter.js';
+import { saturatingCast } from './saturating-cast.js';
 
 defineLowering('cast', (n, e) => {
-  e.node('Cast', n.inputs, n.outputs, { to: int(DTYPES[n.attrs.to as MLOperandDataType].onnx) });
+  const to = n.attrs.to as MLOperandDataType;
+  if (DTYPES[n.inputTypes[0]!].kind === 'float' && DTYPES[to].kind === 'int') saturatingCast(e, n.inputs[0]!, to, n.outputs[0]!);
+  else e.node('Cast', n.inputs, n.outputs, { to: int(DTYPES[to].onnx) });
 });
 defineLowering('concat', (n, e) => void e.node('Concat', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
 defineLowering('reshape', (n, e) => {

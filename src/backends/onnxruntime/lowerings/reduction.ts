@@ -1,9 +1,10 @@
 // Reductions, argMin/argMax and cumulativeSum → ONNX.
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
-import { defineLowering, int, type Emitter } from '../emitter.js';
+import { encodeScalar } from '../../../graph/cast.js';
+import { defineLowering, int, ints, type Emitter } from '../emitter.js';
 
 // onnxruntime CPU kernel types, as found by probing one-node models (scripts/probe-ort-kernels.ts).
-const REDUCE_TYPES: readonly MLOperandDataType[] = ['float32', 'int32', 'int64'];
+const REDUCE_TYPES: readonly MLOperandDataType[] = ['float32'];
 const MINMAX_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64', 'int8', 'uint8'];
 const CUMSUM_TYPES: readonly MLOperandDataType[] = ['float32', 'int32', 'int64'];
 
@@ -32,12 +33,52 @@ function orderPreserving(e: Emitter, t: MLOperandDataType, x: string, restore: b
   return restore ? e.cast(e.op('BitwiseXor', [y, flip]), t) : y;
 }
 
+/**
+ * `value` where no reduced element of float `x` is NaN, and `ifNaN` where one is. onnxruntime's ReduceMax/Min and
+ * ArgMax/Min keep or drop a NaN depending on where it sits; WebNN's max() and min() propagate NaN, so their
+ * reductions do too, and argMin/argMax point at the first NaN.
+ */
+function whereNaN(e: Emitter, x: string, reduceFlags: (flags: string) => string, ifNaN: (flags: string) => string,
+  value: string, output: string): void {
+  const flags = e.cast(e.op('IsNaN', [x]), 'uint8');
+  e.op('Where', [e.cast(reduceFlags(flags), 'bool'), ifNaN(flags), value], {}, output);
+}
+
+/**
+ * An exact integer sum or product of `x` (of `shape`) over `axes`, wrapping modulo 2^64 in int64; the caller's cast
+ * back to a narrower type wraps modulo 2^bits, as add() and mul() do. onnxruntime's integer ReduceSum/ReduceProd
+ * accumulate in double (int64 sums beyond 2^53 lose bits, overflow saturates), so the reduced axes go last, are
+ * flattened, and are summed with CumSum (exact) or multiplied pairwise in a tree of Mul.
+ */
+function integerReduce(e: Emitter, x: string, shape: readonly number[], axes: readonly number[], product: boolean,
+  outputShape: readonly number[]): string {
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  if (perm.some((p, i) => p !== i)) x = e.op('Transpose', [x], { perm: ints(perm) });
+  const outer = kept.reduce((a, i) => a * shape[i]!, 1);
+  let inner = axes.reduce((a, i) => a * shape[i]!, 1);
+  x = e.op('Reshape', [x, e.int64s([outer, inner])]);
+  const columns = (v: string, from: number, to: number) => e.op('Slice', [v, e.int64s([from]), e.int64s([to]), e.int64s([1])]);
+  if (!product) {
+    x = columns(e.op('CumSum', [x, e.int64s([1], [])]), inner - 1, inner);
+  } else {
+    while (inner > 1) {
+      const half = Math.floor(inner / 2);
+      const pairs = e.op('Mul', [columns(x, 0, half), columns(x, half, 2 * half)]);
+      x = inner % 2 === 0 ? pairs : e.op('Concat', [pairs, columns(x, 2 * half, inner)], { axis: int(1) });
+      inner -= half;
+    }
+  }
+  return e.op('Reshape', [x, e.int64s(outputShape)]);
+}
+
 for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
   defineLowering(op, (n, e) => {
     const t = n.inputTypes[0]!;
     const shape = n.inputShapes[0]!;
     let axes = n.attrs.axes as number[];
     let x = n.inputs[0]!;
+    let xShape = shape;
     let keepdims = n.attrs.keepDimensions as boolean;
     // No axes (explicitly empty, or a scalar input) applies the reduction to each element on its own. ONNX's
     // noop_with_empty_axes would instead pass the input through (wrong for L1, SumSquare, LogSum...), so reduce
@@ -45,19 +86,28 @@ for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
     if (axes.length === 0) {
       x = e.op('Reshape', [x, e.int64s([...shape, 1])]);
       axes = [shape.length];
+      xShape = [...shape, 1];
       keepdims = false;
     }
-    // |x| is x for unsigned types: reduceL1 is a plain sum there (ORT's ReduceL1 would need a signed type).
-    const onnx = onnxOp === 'ReduceL1' && !DTYPES[t].signed ? 'ReduceSum' : onnxOp;
-    const reduce = (v: string, out?: string) => e.op(onnx, [v, e.int64s(axes)], { keepdims: int(keepdims) }, out);
-    if (onnx === 'ReduceMax' || onnx === 'ReduceMin') {
-      e.op('Identity', [orderPreserving(e, t, x, true, (v) => reduce(v))], {}, n.outputs[0]);
+    if (DTYPES[t].kind === 'int' && onnxOp !== 'ReduceMax' && onnxOp !== 'ReduceMin') {
+      // |x| is x for unsigned types: reduceL1 is a plain sum there.
+      let v = t === 'int64' ? x : e.cast(x, 'int64');
+      if (onnxOp === 'ReduceL1' && DTYPES[t].signed) v = e.op('Abs', [v]);
+      if (onnxOp === 'ReduceSumSquare') v = e.op('Mul', [v, v]);
+      const y = integerReduce(e, v, xShape, axes, onnxOp === 'ReduceProd', n.outputShapes[0]!);
+      if (t === 'int64') e.op('Identity', [y], {}, n.outputs[0]);
+      else e.cast(y, t, n.outputs[0]);
       return;
     }
-    // float16 accumulates in float32 (one rounding at the end); unsigned integers in int64, whose wrap-around
-    // sums and products agree with the unsigned ones modulo 2^bits.
-    const via = DTYPES[t].kind === 'float' ? 'float32' : 'int64';
-    e.castAround(t, REDUCE_TYPES, via, [x], n.outputs, ([v], [out]) => void reduce(v!, out));
+    const reduce = (v: string, out?: string) => e.op(onnxOp, [v, e.int64s(axes)], { keepdims: int(keepdims) }, out);
+    if (onnxOp === 'ReduceMax' || onnxOp === 'ReduceMin') {
+      const value = orderPreserving(e, t, x, true, (v) => reduce(v));
+      if (DTYPES[t].kind !== 'float') e.op('Identity', [value], {}, n.outputs[0]);
+      else whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s(axes)], { keepdims: int(keepdims) }), () => e.initializer(t, [], encodeScalar(t, NaN)), value, n.outputs[0]!);
+      return;
+    }
+    // float16 accumulates in float32 (one rounding at the end).
+    e.castAround(t, REDUCE_TYPES, 'float32', [x], n.outputs, ([v], [out]) => void reduce(v!, out));
   });
 }
 
@@ -66,7 +116,14 @@ for (const [op, onnxOp] of [['argMin', 'ArgMin'], ['argMax', 'ArgMax']] as const
     const t = n.inputTypes[0]!;
     // select_last_index = 0: ties give the first index, as the WPT cases expect.
     const attrs = { axis: int(n.attrs.axis as number), keepdims: int(n.attrs.keepDimensions as boolean), select_last_index: int(0) };
-    const indices = orderPreserving(e, t, n.inputs[0]!, false, (v) => e.op(onnxOp, [v], attrs));
+    const x = n.inputs[0]!;
+    let indices = orderPreserving(e, t, x, false, (v) => e.op(onnxOp, [v], attrs));
+    if (DTYPES[t].kind === 'float') {
+      const picked = e.fresh();
+      whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s([n.attrs.axis as number])], { keepdims: attrs.keepdims }),
+        (f) => e.op('ArgMax', [f], attrs), indices, picked);
+      indices = picked;
+    }
     if (n.outputTypes[0] === 'int64') e.op('Identity', [indices], {}, n.outputs[0]);
     else e.cast(indices, n.outputTypes[0]!, n.outputs[0]);
   });
