@@ -54,10 +54,12 @@ test('float16: conversion rounds to nearest even and handles the specials', () =
   assert.ok(Number.isNaN(fromFloat16Bits(0x7e00)));
 });
 
-test('cast of MLNumber follows the spec: clamp, round half to even, NaN → 0', () => {
+test('cast of MLNumber: clamp to the range, truncate fractions toward zero, NaN → 0 (as the WPT cases and the cast operator)', () => {
   assert.equal(castNumber(2.5, 'int32'), 2);
-  assert.equal(castNumber(3.5, 'int32'), 4);
-  assert.equal(castNumber(-2.5, 'int8'), -2);
+  assert.equal(castNumber(3.9, 'int32'), 3);
+  assert.equal(castNumber(-2.9, 'int8'), -2);
+  assert.equal(castNumber(3.9, 'int64'), 3n);
+  assert.equal(castNumber(4294967295.7, 'uint32'), 4294967295);
   assert.equal(castNumber(300, 'int8'), 127);
   assert.equal(castNumber(-1, 'uint8'), 0);
   assert.equal(castNumber(NaN, 'uint32'), 0);

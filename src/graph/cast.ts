@@ -1,5 +1,8 @@
 // The spec's "cast" of an abstract number (MLNumber: bigint or double) to an MLOperandDataType:
-// floats round to nearest-even with overflow to ±Infinity; integers clamp, then round half to even, NaN → 0.
+// floats round to nearest-even with overflow to ±Infinity; integers clamp, NaN → 0, and fractions truncate toward
+// zero. The spec's ConvertToInt rounds fractions to the nearest integer instead; the W3C conformance tests (and the
+// browsers they are written against) truncate — clamp(int64 x, {minValue: 3.9}) clamps at 3 — and so does tsnn's
+// `cast` operator, so an MLNumber and a cast tensor agree.
 import { DTYPES, intRange, packNibbles, type MLOperandDataType } from './dtypes.js';
 import { fromFloat16Bits, toFloat16Bits } from './float16.js';
 
@@ -23,9 +26,7 @@ export function castNumber(x: MLNumber, dataType: MLOperandDataType): number | b
   } else if (x >= Number(max)) {
     v = max;
   } else {
-    const f = Math.floor(x);
-    const r = x - f;
-    v = BigInt(r > 0.5 || (r === 0.5 && f % 2 !== 0) ? f + 1 : f);
+    v = BigInt(Math.trunc(x));
     if (v > max) v = max;
   }
   return d.big ? v : Number(v);
