@@ -1,0 +1,157 @@
+// Flexible inputs, operator by operator: each graph is built once with a dynamic input and run at several sizes
+// (the maxSize, smaller ones, and 0 where the op allows an empty tensor). Every non-empty run is checked against the
+// same op built with static shapes at that size (the static path is an independent check of the dynamic one).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ml, MLGraphBuilder, type MLContext, type MLOperand } from '../src/index.js';
+import type { MLOperandDataType } from '../src/graph/dtypes.js';
+
+type Dim = number | { name: string; maxSize: number };
+type Data = Float32Array | Int32Array | Uint32Array | BigInt64Array | Uint8Array;
+
+interface InputSpec {
+  dataType: MLOperandDataType;
+  shape: readonly Dim[];
+  /** Values for `count` elements; by default deterministic values suited to the data type. */
+  data?: (count: number, seed: number) => Data;
+}
+
+/** How a graph is written once for both builds: `dim(name)` is the dynamic Dim, or its size in the static build. */
+type Build = (b: MLGraphBuilder, x: Record<string, MLOperand>, dim: (name: string) => Dim) => MLOperand | MLOperand[];
+
+const BOUNDS: Readonly<Record<string, number>> = { n: 6, m: 5 };
+const dyn = (name: string) => ({ name, maxSize: BOUNDS[name]! });
+const n = dyn('n');
+const m = dyn('m');
+
+let context: MLContext;
+async function ctx(): Promise<MLContext> {
+  context ??= await ml.createContext();
+  return context;
+}
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function defaultData(dataType: MLOperandDataType, count: number, seed: number): Data {
+  const r = lcg(seed);
+  switch (dataType) {
+    case 'float32': return Float32Array.from({ length: count }, () => Math.round((r() * 8 - 4) * 16) / 16);
+    case 'int32': return Int32Array.from({ length: count }, () => Math.floor(r() * 11) - 5);
+    case 'uint32': return Uint32Array.from({ length: count }, () => Math.floor(r() * 10));
+    case 'int64': return BigInt64Array.from({ length: count }, () => BigInt(Math.floor(r() * 11) - 5));
+    case 'uint8': return Uint8Array.from({ length: count }, () => (r() < 0.5 ? 0 : 1));
+    default: throw new Error(`no test data for ${dataType}`);
+  }
+}
+
+const concrete = (shape: readonly Dim[], sizes: Readonly<Record<string, number>>) =>
+  shape.map((d) => (typeof d === 'number' ? d : sizes[d.name]!));
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function outputsOf(result: MLOperand | MLOperand[]): Record<string, MLOperand> {
+  const list = Array.isArray(result) ? result : [result];
+  return Object.fromEntries(list.map((o, i) => [`out${i}`, o]));
+}
+
+function assertSame(actual: ArrayLike<number | bigint>, expected: ArrayLike<number | bigint>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const [a, e] = [actual[i]!, expected[i]!];
+    if (typeof e === 'bigint' || typeof a === 'bigint') assert.equal(a, e, `${what}[${i}]`);
+    else if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${what}[${i}] = ${a}, expected NaN`);
+    else if (a !== e && Math.abs(a - e) > 1e-5 + 1e-5 * Math.abs(e)) assert.fail(`${what}[${i}] = ${a}, expected ${e}`);
+  }
+}
+
+/**
+ * Builds `build` once over dynamic inputs and runs it at each size binding; compares with a static build at that
+ * size, or (for empty tensors, which a static descriptor cannot declare) with `empty` when given, else checks that
+ * the outputs have the shapes MLGraph.outputShapes gives and no elements where those shapes are empty.
+ */
+async function check(inputs: Record<string, InputSpec>, build: Build, runs: readonly Record<string, number>[],
+  empty?: (outputs: Record<string, { shape: number[]; data: ArrayLike<number | bigint> }>, sizes: Record<string, number>) => void): Promise<void> {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const xs = Object.fromEntries(Object.entries(inputs).map(([k, s]) => [k, b.input(k, { dataType: s.dataType, shape: [...s.shape] })]));
+  const graph = await b.build(outputsOf(build(b, xs, dyn)));
+  for (const [run, sizes] of runs.entries()) {
+    const shapes = Object.fromEntries(Object.entries(inputs).map(([k, s]) => [k, concrete(s.shape, sizes)]));
+    const feeds = Object.fromEntries(Object.entries(inputs).map(([k, s], i) => {
+      const c = count(shapes[k]!);
+      return [k, { data: s.data ? s.data(c, 31 * run + i + 1) : defaultData(s.dataType, c, 31 * run + i + 1), shape: shapes[k]! }];
+    }));
+    const got = await context.compute(graph, feeds);
+    const expectedShapes = graph.outputShapes(shapes);
+    const label = JSON.stringify(sizes);
+    for (const [k, r] of Object.entries(got)) assert.deepEqual(r.shape, expectedShapes[k], `${k} shape at ${label}`);
+    if (Object.values(shapes).some((s) => s.includes(0))) {
+      if (empty) empty(got, sizes);
+      for (const [k, r] of Object.entries(got)) if (r.shape.includes(0)) assert.equal(r.data.length, 0, `${k} at ${label}`);
+      continue;
+    }
+    const sb = new MLGraphBuilder(context);
+    const sxs = Object.fromEntries(Object.entries(inputs).map(([k, s]) => [k, sb.input(k, { dataType: s.dataType, shape: shapes[k]! })]));
+    const staticGraph = await sb.build(outputsOf(build(sb, sxs, (name) => sizes[name]!)));
+    const want = await context.compute(staticGraph, feeds);
+    for (const [k, r] of Object.entries(want)) {
+      assert.deepEqual(got[k]!.shape, r.shape, `${k} shape at ${label}`);
+      assertSame(got[k]!.data as ArrayLike<number | bigint>, r.data as ArrayLike<number | bigint>, `${k} at ${label}`);
+    }
+  }
+}
+
+const SIZES = [{ n: 6, m: 5 }, { n: 2, m: 3 }, { n: 1, m: 1 }, { n: 0, m: 2 }];
+const f32 = (...shape: Dim[]): InputSpec => ({ dataType: 'float32', shape });
+const u8 = (...shape: Dim[]): InputSpec => ({ dataType: 'uint8', shape });
+
+function throwsType(fn: () => unknown, message: string | RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof TypeError, `expected a TypeError, got ${String(err)}`);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else assert.match(err.message, message);
+    return true;
+  });
+}
+
+
+test('comparisons and logical ops broadcast a static 1 against a dynamic dimension', async () => {
+  for (const op of ['equal', 'notEqual', 'greater', 'greaterOrEqual', 'lesser', 'lesserOrEqual'] as const) {
+    await check({ a: f32(n, 3), b: f32(1, 3) }, (b, x) => b[op](x.a!, x.b!), SIZES);
+  }
+  for (const op of ['logicalAnd', 'logicalOr', 'logicalXor'] as const) {
+    await check({ a: u8(2, n), b: u8(n) }, (b, x) => b[op](x.a!, x.b!), SIZES);
+  }
+  await check({ a: u8(n, m) }, (b, x) => b.logicalNot(x.a!), SIZES);
+  const special = (c: number) => Float32Array.from({ length: c }, (_, i) => [NaN, Infinity, -Infinity, 1.5, -0][i % 5]!);
+  await check({ a: { dataType: 'float32', shape: [n, 2], data: special } }, (b, x) => [b.isNaN(x.a!), b.isInfinite(x.a!)], SIZES);
+});
+
+test('where broadcasts condition, trueValue and falseValue with dynamic dimensions', async () => {
+  await check({ c: u8(n, 1), t: f32(1, m), f: f32(n, m) }, (b, x) => b.where(x.c!, x.t!, x.f!), SIZES);
+  await check({ c: u8(m), t: f32(n, m), f: f32(1) }, (b, x) => b.where(x.c!, x.t!, x.f!), SIZES);
+});
+
+test('clamp, elu, hardSigmoid, leakyRelu, linear and prelu keep dynamic dimensions', async () => {
+  await check({ x: f32(n, m) }, (b, x) => [
+    b.clamp(x.x!, { minValue: -1, maxValue: 2 }), b.elu(x.x!, { alpha: 0.5 }), b.hardSigmoid(x.x!, { alpha: 0.3, beta: 0.4 }),
+    b.leakyRelu(x.x!, { alpha: 0.1 }), b.linear(x.x!, { alpha: 2, beta: -1 }),
+  ], SIZES);
+  await check({ x: f32(n, 3), slope: f32(3) }, (b, x) => b.prelu(x.x!, x.slope!), SIZES);
+  await check({ x: { dataType: 'int32', shape: [2, n] }, slope: { dataType: 'int32', shape: [n] } }, (b, x) => b.prelu(x.x!, x.slope!), SIZES);
+});
+
+test('element-wise ops say when a dynamic dimension does not broadcast', async () => {
+  const b = new MLGraphBuilder(await ctx());
+  const a = b.input('a', { dataType: 'float32', shape: [n, 3] });
+  const c = b.input('c', { dataType: 'float32', shape: [m, 3] });
+  throwsType(() => b.equal(a, c), 'equal: shapes [n, 3] and [m, 3] are not broadcastable (a dynamic dimension broadcasts only against the same dimension or a static 1)');
+  throwsType(() => b.where(b.input('k', { dataType: 'uint8', shape: [n, 3] }), a, b.constant({ dataType: 'float32', shape: [2, 3] }, new Float32Array(6))),
+    'where: trueValue shape [n, 3] and falseValue shape [2, 3] are not broadcastable (a dynamic dimension broadcasts only against the same dimension or a static 1)');
+  throwsType(() => b.prelu(a, c), /^prelu: slope shape \[m, 3\] is not broadcastable with input shape \[n, 3\]/);
+});
