@@ -155,3 +155,33 @@ test('element-wise ops say when a dynamic dimension does not broadcast', async (
     'where: trueValue shape [n, 3] and falseValue shape [2, 3] are not broadcastable (a dynamic dimension broadcasts only against the same dimension or a static 1)');
   throwsType(() => b.prelu(a, c), /^prelu: slope shape \[m, 3\] is not broadcastable with input shape \[n, 3\]/);
 });
+
+const REDUCTIONS = ['reduceL1', 'reduceL2', 'reduceLogSum', 'reduceLogSumExp', 'reduceMax', 'reduceMean', 'reduceMin',
+  'reduceProduct', 'reduceSum', 'reduceSumSquare'] as const;
+
+test('reductions over a dynamic axis use the run-time size (reduceMean divides by it), others keep it', async () => {
+  const positive = (c: number) => Float32Array.from({ length: c }, (_, i) => 0.25 + ((i * 7) % 9) / 4);
+  for (const op of REDUCTIONS) {
+    await check({ x: { dataType: 'float32', shape: [n, 3, m], data: positive } }, (b, x) => [
+      b[op](x.x!, { axes: [0] }), b[op](x.x!, { axes: [0, 2], keepDimensions: true }), b[op](x.x!, { axes: [1] }), b[op](x.x!),
+      b[op](x.x!, { axes: [] }),
+    ], SIZES.slice(0, 3));
+  }
+  // Over an empty axis the sum is 0 and the product 1 (the reductions' identities).
+  await check({ x: f32(n, 2) }, (b, x) => [b.reduceSum(x.x!, { axes: [0] }), b.reduceProduct(x.x!, { axes: [0] })], [{ n: 0 }],
+    (r) => {
+      assert.deepEqual([...r.out0!.data], [0, 0]);
+      assert.deepEqual([...r.out1!.data], [1, 1]);
+    });
+  await check({ x: { dataType: 'int32', shape: [n, 3] } }, (b, x) => [b.reduceSum(x.x!, { axes: [0] }), b.reduceMax(x.x!, { axes: [1] })], SIZES);
+});
+
+test('argMin, argMax and cumulativeSum along dynamic and static axes', async () => {
+  await check({ x: f32(n, m) }, (b, x) => [
+    b.argMax(x.x!, 0), b.argMin(x.x!, 1, { keepDimensions: true, outputDataType: 'int64' }), b.argMax(x.x!, 1),
+  ], SIZES.slice(0, 3));
+  await check({ x: f32(n, m) }, (b, x) => [
+    b.cumulativeSum(x.x!, 0), b.cumulativeSum(x.x!, 1, { exclusive: true, reversed: true }),
+  ], SIZES);
+  await check({ x: { dataType: 'int64', shape: [n] } }, (b, x) => b.cumulativeSum(x.x!, 0, { reversed: true }), SIZES);
+});

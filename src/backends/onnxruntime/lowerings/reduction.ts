@@ -35,16 +35,16 @@ function orderPreserving(e: Emitter, t: MLOperandDataType, x: string, restore: b
 for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
   defineLowering(op, (n, e) => {
     const t = n.inputTypes[0]!;
-    const shape = n.inputShapes[0]!;
+    const rank = n.inputShapes[0]!.length;
     let axes = n.attrs.axes as number[];
     let x = n.inputs[0]!;
     let keepdims = n.attrs.keepDimensions as boolean;
     // No axes (explicitly empty, or a scalar input) applies the reduction to each element on its own. ONNX's
     // noop_with_empty_axes would instead pass the input through (wrong for L1, SumSquare, LogSum...), so reduce
-    // over a trailing axis of size 1 instead.
+    // over a trailing axis of size 1 instead (Unsqueeze: no sizes baked in, so dynamic dimensions stay dynamic).
     if (axes.length === 0) {
-      x = e.op('Reshape', [x, e.int64s([...shape, 1])]);
-      axes = [shape.length];
+      x = e.op('Unsqueeze', [x, e.int64s([rank])]);
+      axes = [rank];
       keepdims = false;
     }
     // |x| is x for unsigned types: reduceL1 is a plain sum there (ORT's ReduceL1 would need a signed type).
