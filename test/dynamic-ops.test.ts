@@ -185,3 +185,21 @@ test('argMin, argMax and cumulativeSum along dynamic and static axes', async () 
   ], SIZES);
   await check({ x: { dataType: 'int64', shape: [n] } }, (b, x) => b.cumulativeSum(x.x!, 0, { reversed: true }), SIZES);
 });
+
+const i32 = (...shape: Dim[]): InputSpec => ({ dataType: 'int32', shape });
+
+test('gather, gatherND, scatterElements and scatterND with dynamic dimensions (indices clamp to the run-time size)', async () => {
+  // Index values -5..5 go past every size below 6: the clamp must use the size of this run, not the maxSize.
+  await check({ x: f32(n, 3), i: i32(m) }, (b, x) => [b.gather(x.x!, x.i!), b.gather(x.x!, x.i!, { axis: 1 })], SIZES.slice(0, 3));
+  await check({ x: f32(3, n), i: i32(m, 2) }, (b, x) => b.gather(x.x!, x.i!, { axis: 0 }), SIZES);
+  await check({ x: f32(n, 3, 2), i: i32(m, 2) }, (b, x) => b.gatherND(x.x!, x.i!), SIZES.slice(0, 3));
+  await check({ x: f32(4, n), i: i32(m, 1) }, (b, x) => b.gatherND(x.x!, x.i!), SIZES);
+  await check({ x: f32(n, 3), i: i32(n, 2), u: f32(n, 2) }, (b, x) => b.scatterElements(x.x!, x.i!, x.u!, { axis: 1 }), SIZES);
+  await check({ x: f32(n, 3), i: i32(2, 3), u: f32(2, 3) }, (b, x) => b.scatterElements(x.x!, x.i!, x.u!, { axis: 0 }), SIZES.slice(0, 3));
+  // One distinct row per update, so the result does not depend on the order of duplicate writes.
+  const rows = (c: number) => Int32Array.from({ length: c }, (_, i) => i);
+  await check({ x: f32(n, 4), i: { dataType: 'int32', shape: [1, 1], data: rows }, u: f32(1, 4) },
+    (b, x) => b.scatterND(x.x!, x.i!, x.u!), SIZES.slice(0, 3));
+  await check({ x: f32(4, n), i: { dataType: 'int32', shape: [2, 1], data: rows }, u: f32(2, n) },
+    (b, x) => b.scatterND(x.x!, x.i!, x.u!), SIZES);
+});
