@@ -203,3 +203,46 @@ test('gather, gatherND, scatterElements and scatterND with dynamic dimensions (i
   await check({ x: f32(4, n), i: { dataType: 'int32', shape: [2, 1], data: rows }, u: f32(2, n) },
     (b, x) => b.scatterND(x.x!, x.i!, x.u!), SIZES);
 });
+
+test('slice keeps dynamic axes whole and slices static ones; split along a static axis; expand to a dynamic shape', async () => {
+  await check({ x: f32(n, 5, m) }, (b, x, dim) => [
+    b.slice(x.x!, [0, 1, 0], [dim('n'), 3, dim('m')]), b.slice(x.x!, [0, 0, 0], [dim('n'), 5, dim('m')], { strides: [1, 2, 1] }),
+  ], SIZES);
+  await check({ x: f32(n, 6) }, (b, x) => [...b.split(x.x!, 3, { axis: 1 }), ...b.split(x.x!, [1, 5], { axis: 1 })], SIZES);
+  await check({ x: f32(1, 3), y: f32(n, 1) }, (b, x, dim) => [
+    b.expand(x.x!, [dim('n'), 3]), b.expand(x.y!, [2, dim('n'), 4]), b.expand(x.y!, [dim('n'), 7]),
+  ], SIZES);
+});
+
+test('reverse, triangular, tile and pad with dynamic dimensions', async () => {
+  await check({ x: f32(n, m) }, (b, x) => [
+    b.reverse(x.x!), b.reverse(x.x!, { axes: [1] }), b.triangular(x.x!), b.triangular(x.x!, { upper: false, diagonal: -1 }),
+    b.triangular(x.x!, { diagonal: 2 }),
+  ], SIZES);
+  await check({ x: { dataType: 'int32', shape: [3, n] } }, (b, x) => b.triangular(x.x!, { upper: false }), SIZES);
+  await check({ x: f32(n, 2) }, (b, x) => [
+    b.tile(x.x!, [3, 2]), b.pad(x.x!, [1, 0], [2, 1], { value: 7 }), b.pad(x.x!, [0, 1], [0, 1], { mode: 'edge' }),
+    b.pad(x.x!, [0, 1], [0, 1], { mode: 'reflection' }),
+  ], SIZES);
+});
+
+test('ops that need a static size on an axis say so, naming the op, the argument, the dimension and the axis', async () => {
+  const b = new MLGraphBuilder(await ctx());
+  const x = b.input('x', { dataType: 'float32', shape: [n, 4] });
+  throwsType(() => b.slice(x, [1, 0], [2, 4]),
+    "slice: argument 'input' has dynamic dimension 'n' on axis 0; slice needs a static size there (slicing it; only start 0, sizes[0] 'n' and stride 1 keep it)");
+  throwsType(() => b.slice(x, [0, 0], [6, 4]), /^slice: argument 'input' has dynamic dimension 'n' on axis 0; slice needs a static size there/);
+  throwsType(() => b.slice(x, [0, 0], [n, 4], { strides: [2, 1] }), /^slice: argument 'input' has dynamic dimension 'n' on axis 0/);
+  throwsType(() => b.slice(x, [0, 0], [n, m]), /^slice: sizes\[1\] names dynamic dimension 'm', which no graph input declares/);
+  b.input('y', { dataType: 'float32', shape: [m] });
+  throwsType(() => b.slice(x, [0, 0], [n, m]), "slice: sizes[1] is dynamic dimension 'm', but the input's axis 1 is 4");
+  throwsType(() => b.split(x, 2), "split: argument 'input' has dynamic dimension 'n' on axis 0; split needs a static size there (splitting along it)");
+  throwsType(() => b.pad(x, [1, 0], [0, 0], { mode: 'edge' }),
+    "pad: argument 'input' has dynamic dimension 'n' on axis 0; pad needs a static size there (edge padding along it)");
+  throwsType(() => b.pad(x, [0, 0], [1, 0], { mode: 'reflection' }), /^pad: argument 'input' has dynamic dimension 'n' on axis 0; .*\(reflection padding along it\)/);
+  throwsType(() => b.expand(x, [m, 4]), "expand: input shape [n, 4] is not unidirectionally broadcastable to [m, 4] (a dynamic dimension matches only the same dimension)");
+  throwsType(() => b.gatherND(x, b.input('i', { dataType: 'int32', shape: [2, n] })),
+    "gatherND: argument 'indices' has dynamic dimension 'n' on its last axis (coordinates per index); gatherND needs a static size there");
+  throwsType(() => b.scatterElements(x, b.input('j', { dataType: 'int32', shape: [m, 4] }), b.input('u', { dataType: 'float32', shape: [m, 4] }), { axis: 1 }),
+    'scatterElements: indices shape [m, 4] must equal the input shape [n, 4] except along axis 1');
+});
