@@ -246,3 +246,35 @@ test('ops that need a static size on an axis say so, naming the op, the argument
   throwsType(() => b.scatterElements(x, b.input('j', { dataType: 'int32', shape: [m, 4] }), b.input('u', { dataType: 'float32', shape: [m, 4] }), { axis: 1 }),
     'scatterElements: indices shape [m, 4] must equal the input shape [n, 4] except along axis 1');
 });
+
+test('normalizations over dynamic axes compute their statistics at the run-time size', async () => {
+  await check({ x: f32(n, 3, m), mean: f32(3), variance: { dataType: 'float32', shape: [3], data: (c) => Float32Array.from({ length: c }, (_, i) => 1 + i) }, s: f32(3) },
+    (b, x) => b.batchNormalization(x.x!, x.mean!, x.variance!, { scale: x.s!, bias: x.s!, epsilon: 1e-3 }), SIZES);
+  // A dynamic feature axis: mean and variance carry the same dynamic dimension.
+  const one = (c: number) => Float32Array.from({ length: c }, () => 1);
+  await check({ x: f32(2, n), mean: f32(n), variance: { dataType: 'float32', shape: [n], data: one } },
+    (b, x) => b.batchNormalization(x.x!, x.mean!, x.variance!, { axis: 1 }), SIZES);
+  await check({ x: f32(n, 2, m, 3), s: f32(2) }, (b, x) => b.instanceNormalization(x.x!, { scale: x.s!, bias: x.s! }), SIZES.slice(0, 3));
+  await check({ x: f32(n, m, 3, 2), s: f32(2) }, (b, x) => b.instanceNormalization(x.x!, { layout: 'nhwc', bias: x.s! }), SIZES.slice(0, 3));
+  await check({ x: f32(n, m, 4), s: f32(4, m) }, (b, x) => [
+    b.layerNormalization(x.x!, { axes: [2, 1], scale: x.s!, bias: x.s! }), b.layerNormalization(x.x!, { axes: [2] }), b.layerNormalization(x.x!),
+  ], SIZES.slice(0, 3));
+  await check({ x: f32(n, 4) }, (b, x) => b.layerNormalization(x.x!, { axes: [1] }), SIZES);
+});
+
+test('gemm with dynamic rows, columns or inner dimension', async () => {
+  await check({ a: f32(n, 3), b: f32(3, 4), c: f32(4) }, (b, x) => [
+    b.gemm(x.a!, x.b!, { c: x.c!, alpha: 2, beta: 0.5 }), b.gemm(x.b!, x.a!, { aTranspose: true, bTranspose: true }),
+  ], SIZES);
+  // An empty inner dimension sums nothing: zeros.
+  await check({ a: f32(2, n), b: f32(n, m) }, (b, x) => b.gemm(x.a!, x.b!), SIZES, (r) => assert.deepEqual([...r.out0!.data], [0, 0, 0, 0]));
+});
+
+test('normalization and gemm say where a dynamic dimension does not match', async () => {
+  const b = new MLGraphBuilder(await ctx());
+  const x = b.input('x', { dataType: 'float32', shape: [2, n] });
+  const s = b.input('s', { dataType: 'float32', shape: [m] });
+  throwsType(() => b.layerNormalization(x, { axes: [1], scale: s }), 'layerNormalization: scale has shape [m], expected [n]');
+  throwsType(() => b.batchNormalization(x, s, s, { axis: 1 }), 'batchNormalization: mean has shape [m], expected [n]');
+  throwsType(() => b.gemm(x, b.input('w', { dataType: 'float32', shape: [m, 2] })), "gemm: a's columns (n, of [2, n]) must equal b's rows (m, of [m, 2])");
+});
