@@ -170,8 +170,8 @@ test('reductions over a dynamic axis use the run-time size (reduceMean divides b
   // Over an empty axis the sum is 0 and the product 1 (the reductions' identities).
   await check({ x: f32(n, 2) }, (b, x) => [b.reduceSum(x.x!, { axes: [0] }), b.reduceProduct(x.x!, { axes: [0] })], [{ n: 0 }],
     (r) => {
-      assert.deepEqual([...r.out0!.data], [0, 0]);
-      assert.deepEqual([...r.out1!.data], [1, 1]);
+      assert.deepEqual(Array.from(r.out0!.data), [0, 0]);
+      assert.deepEqual(Array.from(r.out1!.data), [1, 1]);
     });
   await check({ x: { dataType: 'int32', shape: [n, 3] } }, (b, x) => [b.reduceSum(x.x!, { axes: [0] }), b.reduceMax(x.x!, { axes: [1] })], SIZES);
 });
@@ -267,7 +267,7 @@ test('gemm with dynamic rows, columns or inner dimension', async () => {
     b.gemm(x.a!, x.b!, { c: x.c!, alpha: 2, beta: 0.5 }), b.gemm(x.b!, x.a!, { aTranspose: true, bTranspose: true }),
   ], SIZES);
   // An empty inner dimension sums nothing: zeros.
-  await check({ a: f32(2, n), b: f32(n, m) }, (b, x) => b.gemm(x.a!, x.b!), SIZES, (r) => assert.deepEqual([...r.out0!.data], [0, 0, 0, 0]));
+  await check({ a: f32(2, n), b: f32(n, m) }, (b, x) => b.gemm(x.a!, x.b!), SIZES, (r) => assert.deepEqual(Array.from(r.out0!.data), [0, 0, 0, 0]));
 });
 
 test('normalization and gemm say where a dynamic dimension does not match', async () => {
@@ -277,4 +277,37 @@ test('normalization and gemm say where a dynamic dimension does not match', asyn
   throwsType(() => b.layerNormalization(x, { axes: [1], scale: s }), 'layerNormalization: scale has shape [m], expected [n]');
   throwsType(() => b.batchNormalization(x, s, s, { axis: 1 }), 'batchNormalization: mean has shape [m], expected [n]');
   throwsType(() => b.gemm(x, b.input('w', { dataType: 'float32', shape: [m, 2] })), "gemm: a's columns (n, of [2, n]) must equal b's rows (m, of [m, 2])");
+});
+
+test('conv2d, convTranspose2d and pooling with a dynamic batch dimension', async () => {
+  const runs = SIZES;
+  await check({ x: f32(n, 2, 5, 5), w: f32(4, 2, 3, 3), bias: f32(4) },
+    (b, x) => [b.conv2d(x.x!, x.w!, { bias: x.bias!, padding: [1, 1, 0, 1], strides: [2, 1] }), b.convTranspose2d(x.x!, b.transpose(x.w!, { permutation: [1, 0, 2, 3] }))], runs);
+  await check({ x: f32(n, 5, 5, 2), w: f32(4, 3, 3, 2) },
+    (b, x) => b.conv2d(x.x!, x.w!, { inputLayout: 'nhwc', filterLayout: 'ohwi', dilations: [2, 1] }), runs);
+  await check({ x: f32(n, 2, 5, 4) }, (b, x) => [
+    b.averagePool2d(x.x!, { windowDimensions: [3, 2], padding: [1, 1, 1, 0] }), b.maxPool2d(x.x!, { windowDimensions: [2, 2], strides: [2, 2] }),
+    b.l2Pool2d(x.x!), b.maxPool2d(x.x!, { layout: 'nhwc', windowDimensions: [2, 2], roundingType: 'ceil', strides: [2, 2] }),
+  ], runs);
+});
+
+test('conv2d, pooling, resample and the recurrent ops say which dimension must be static', async () => {
+  const b = new MLGraphBuilder(await ctx());
+  const x = b.input('x', { dataType: 'float32', shape: [1, 2, n, 5] });
+  const w = b.constant({ dataType: 'float32', shape: [4, 2, 3, 3] }, new Float32Array(72));
+  throwsType(() => b.conv2d(x, w),
+    "conv2d: argument 'input' has dynamic dimension 'n' on axis 2; conv2d needs static channel and spatial sizes (only the batch dimension, axis 0, may be dynamic)");
+  throwsType(() => b.maxPool2d(x), /^maxPool2d: argument 'input' has dynamic dimension 'n' on axis 2; maxPool2d needs static channel/);
+  const batched = b.input('batched', { dataType: 'float32', shape: [n, 2, 5, 5] });
+  throwsType(() => b.conv2d(batched, b.input('wd', { dataType: 'float32', shape: [m, 2, 3, 3] })),
+    "conv2d: argument 'filter' has dynamic dimension 'm'; conv2d needs a static filter");
+  throwsType(() => b.convTranspose2d(batched, b.transpose(w, { permutation: [1, 0, 2, 3] }), { bias: b.input('bd', { dataType: 'float32', shape: [m] }) }),
+    "convTranspose2d: argument 'bias' has dynamic dimension 'm'; convTranspose2d needs a static bias");
+  throwsType(() => b.resample2d(batched), "resample2d: argument 'input' has dynamic dimension 'n'; resample2d requires static shapes");
+  const steps = b.input('steps', { dataType: 'float32', shape: [n, 1, 3] });
+  const lw = b.constant({ dataType: 'float32', shape: [1, 8, 3] }, new Float32Array(24));
+  const lr = b.constant({ dataType: 'float32', shape: [1, 8, 2] }, new Float32Array(16));
+  throwsType(() => b.lstm(steps, lw, lr, 4, 2), "lstm: argument 'input' has dynamic dimension 'n'; lstm requires static shapes");
+  throwsType(() => b.quantizeLinear(steps, b.constant({ dataType: 'float32', shape: [1] }, new Float32Array(1)), b.constant({ dataType: 'int8', shape: [1] }, new Int8Array(1))),
+    "quantizeLinear: argument 'input' has dynamic dimension 'n'; quantizeLinear requires static shapes");
 });
