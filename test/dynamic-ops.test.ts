@@ -291,6 +291,18 @@ test('conv2d, convTranspose2d and pooling with a dynamic batch dimension', async
   ], runs);
 });
 
+test('resample2d with dynamic dimensions on the axes it does not resample', async () => {
+  await check({ x: f32(n, 2, 3, m) }, (b, x) => [
+    b.resample2d(x.x!, { scales: [2, 1.5], axes: [1, 2] }), b.resample2d(x.x!, { mode: 'linear', sizes: [3, 5], axes: [1, 2] }),
+    b.resample2d(x.x!, { mode: 'linear', sizes: [4, 2], axes: [2, 1] }),
+  ], SIZES);
+  await check({ x: f32(n, 3, 2, 4) }, (b, x) => [
+    b.resample2d(x.x!, { mode: 'linear', scales: [2, 0.5] }), b.resample2d(x.x!, { mode: 'linear', sizes: [3, 5], axes: [1, 3] }),
+  ], SIZES);
+  await check({ x: { dataType: 'uint8', shape: [n, 2, 2, 3], data: (c) => Uint8Array.from({ length: c }, (_, i) => (i * 37) % 256) } },
+    (b, x) => b.resample2d(x.x!, { mode: 'linear', scales: [1.5, 2] }), SIZES);
+});
+
 test('conv2d, pooling, resample and the recurrent ops say which dimension must be static', async () => {
   const b = new MLGraphBuilder(await ctx());
   const x = b.input('x', { dataType: 'float32', shape: [1, 2, n, 5] });
@@ -303,7 +315,8 @@ test('conv2d, pooling, resample and the recurrent ops say which dimension must b
     "conv2d: argument 'filter' has dynamic dimension 'm'; conv2d needs a static filter");
   throwsType(() => b.convTranspose2d(batched, b.transpose(w, { permutation: [1, 0, 2, 3] }), { bias: b.input('bd', { dataType: 'float32', shape: [m] }) }),
     "convTranspose2d: argument 'bias' has dynamic dimension 'm'; convTranspose2d needs a static bias");
-  throwsType(() => b.resample2d(batched), "resample2d: argument 'input' has dynamic dimension 'n'; resample2d requires static shapes");
+  throwsType(() => b.resample2d(x), "resample2d: argument 'input' has dynamic dimension 'n' on axis 2; resample2d needs a static size on the axes it resamples");
+  b.resample2d(x, { axes: [1, 3], scales: [2, 2] });
   const steps = b.input('steps', { dataType: 'float32', shape: [n, 1, 3] });
   const lw = b.constant({ dataType: 'float32', shape: [1, 8, 3] }, new Float32Array(24));
   const lr = b.constant({ dataType: 'float32', shape: [1, 8, 2] }, new Float32Array(16));
