@@ -324,3 +324,16 @@ test('conv2d, pooling, resample and the recurrent ops say which dimension must b
   throwsType(() => b.quantizeLinear(steps, b.constant({ dataType: 'float32', shape: [1] }, new Float32Array(1)), b.constant({ dataType: 'int8', shape: [1] }, new Int8Array(1))),
     "quantizeLinear: argument 'input' has dynamic dimension 'n'; quantizeLinear requires static shapes");
 });
+
+test('an op with no element to return at size 0 (argMax, gather from an empty axis) fails the dispatch instead of answering', async () => {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const x = b.input('x', { dataType: 'float32', shape: [n, 2] });
+  const graph = await b.build({
+    arg: b.argMax(x, 0), picked: b.gather(x, b.constant({ dataType: 'int32', shape: [1] }, new Int32Array([0]))),
+  });
+  await assert.rejects(context.compute(graph, { x: { data: new Float32Array(0), shape: [0, 2] } }), { name: 'OperationError' });
+  const r = await context.compute(graph, { x: { data: Float32Array.of(1, 5, 3, 2), shape: [2, 2] } });
+  assert.deepEqual(Array.from(r.arg!.data), [1, 0]);
+  assert.deepEqual(Array.from(r.picked!.data), [1, 5]);
+});
