@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, type MLContext, type MLOperand } from '../src/index.js';
 import type { MLOperandDataType } from '../src/graph/dtypes.js';
+import { toFloat16Bits } from '../src/graph/float16.js';
 
 type Dim = number | { name: string; maxSize: number };
-type Data = Float32Array | Int32Array | Uint32Array | BigInt64Array | Uint8Array;
+type Data = Float32Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | Uint8Array;
 
 interface InputSpec {
   dataType: MLOperandDataType;
@@ -42,6 +43,7 @@ function defaultData(dataType: MLOperandDataType, count: number, seed: number): 
   const r = lcg(seed);
   switch (dataType) {
     case 'float32': return Float32Array.from({ length: count }, () => Math.round((r() * 8 - 4) * 16) / 16);
+    case 'float16': return Uint16Array.from(defaultData('float32', count, seed) as Float32Array, toFloat16Bits);
     case 'int32': return Int32Array.from({ length: count }, () => Math.floor(r() * 11) - 5);
     case 'uint32': return Uint32Array.from({ length: count }, () => Math.floor(r() * 10));
     case 'int64': return BigInt64Array.from({ length: count }, () => BigInt(Math.floor(r() * 11) - 5));
@@ -167,12 +169,16 @@ test('reductions over a dynamic axis use the run-time size (reduceMean divides b
       b[op](x.x!, { axes: [] }),
     ], SIZES.slice(0, 3));
   }
-  // Over an empty axis the sum is 0 and the product 1 (the reductions' identities).
-  await check({ x: f32(n, 2) }, (b, x) => [b.reduceSum(x.x!, { axes: [0] }), b.reduceProduct(x.x!, { axes: [0] })], [{ n: 0 }],
-    (r) => {
-      assert.deepEqual(Array.from(r.out0!.data), [0, 0]);
-      assert.deepEqual(Array.from(r.out1!.data), [1, 1]);
-    });
+  // Over an empty axis the sum is 0 and the product 1 (the reductions' identities); the mean of nothing is NaN.
+  await check({ x: f32(n, 2) }, (b, x) => [
+    b.reduceSum(x.x!, { axes: [0] }), b.reduceProduct(x.x!, { axes: [0] }), b.reduceMean(x.x!, { axes: [0] }), b.reduceMean(x.x!),
+  ], [{ n: 0 }], (r) => {
+    assert.deepEqual(Array.from(r.out0!.data), [0, 0]);
+    assert.deepEqual(Array.from(r.out1!.data), [1, 1]);
+    assert.ok(Array.from(r.out2!.data).every(Number.isNaN) && r.out2!.data.length === 2, 'reduceMean over an empty axis');
+    assert.ok(Number.isNaN(r.out3!.data[0]), 'reduceMean of an empty tensor');
+  });
+  await check({ x: { dataType: 'float16', shape: [n, m] } }, (b, x) => b.reduceMean(x.x!, { axes: [1, 0], keepDimensions: true }), SIZES.slice(0, 3));
   await check({ x: { dataType: 'int32', shape: [n, 3] } }, (b, x) => [b.reduceSum(x.x!, { axes: [0] }), b.reduceMax(x.x!, { axes: [1] })], SIZES);
 });
 

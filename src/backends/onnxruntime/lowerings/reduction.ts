@@ -1,5 +1,6 @@
 // Reductions, argMin/argMax and cumulativeSum → ONNX.
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
+import { isDynamic, productDims } from '../../../graph/dims.js';
 import { defineLowering, int, type Emitter } from '../emitter.js';
 
 // onnxruntime CPU kernel types, as found by probing one-node models (scripts/probe-ort-kernels.ts).
@@ -50,6 +51,16 @@ for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
     // |x| is x for unsigned types: reduceL1 is a plain sum there (ORT's ReduceL1 would need a signed type).
     const onnx = onnxOp === 'ReduceL1' && !DTYPES[t].signed ? 'ReduceSum' : onnxOp;
     const reduce = (v: string, out?: string) => e.op(onnx, [v, e.int64s(axes)], { keepdims: int(keepdims) }, out);
+    const dims = n.inputDims[0]!;
+    const reduced = axes.map((a) => dims[a] ?? 1);
+    if (onnx === 'ReduceMean' && reduced.some(isDynamic)) {
+      // onnxruntime's ReduceMean gives 0 over an empty axis; the mean of nothing is 0/0 = NaN (as numpy and
+      // PyTorch have it), so divide the sum by the run-time count.
+      const count = e.cast(e.sizeOf(productDims(reduced)), 'float32');
+      const sum = (v: string) => e.op('ReduceSum', [v, e.int64s(axes)], { keepdims: int(keepdims) });
+      e.castAround(t, ['float32'], 'float32', [x], n.outputs, ([v], [out]) => void e.op('Div', [sum(v!), count], {}, out));
+      return;
+    }
     if (onnx === 'ReduceMax' || onnx === 'ReduceMin') {
       e.op('Identity', [orderPreserving(e, t, x, true, (v) => reduce(v))], {}, n.outputs[0]);
       return;
