@@ -2,7 +2,7 @@
 // §softmax, §softplus, §softsign, §tanh).
 import { DATA_TYPES, FLOAT_TYPES, SIGNED_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { castNumber, type MLNumber } from '../graph/cast.js';
-import { broadcastShapes, shapeToString } from '../graph/shape.js';
+import { broadcastDims, broadcastHint, dimsToString } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineUnary } from './elementwise.js';
@@ -61,6 +61,7 @@ function defineParametric(name: string, defaults: Readonly<Record<string, number
     name,
     optionsAt: 1,
     limits: { input: limits(FLOAT_TYPES), output: limits(FLOAT_TYPES) },
+    dynamic: true,
     create(c, [input, optionsArg]) {
       const x = c.operand(input, 'input');
       const options = c.options(optionsArg);
@@ -68,7 +69,7 @@ function defineParametric(name: string, defaults: Readonly<Record<string, number
       for (const [key, fallback] of Object.entries(defaults)) {
         attrs[key] = Number(castNumber(c.double(options[key], key, fallback), x.dataType));
       }
-      return { inputs: [x], attrs, outputs: [c.output(x.dataType, x.shape)] };
+      return { inputs: [x], attrs, outputs: [c.outputDims(x.dataType, x.dims)] };
     },
   });
 }
@@ -82,6 +83,7 @@ defineOp({
   name: 'clamp',
   optionsAt: 1,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
@@ -97,7 +99,7 @@ defineOp({
     if (minValue !== null && maxValue !== null && minValue > maxValue) {
       c.fail(`minValue ${minValue} is greater than maxValue ${maxValue} (after casting to ${x.dataType})`);
     }
-    return { inputs: [x], attrs: { minValue, maxValue }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x], attrs: { minValue, maxValue }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
@@ -107,13 +109,16 @@ defineOp({
   name: 'prelu',
   optionsAt: 2,
   limits: { input: limits(PRELU_TYPES), slope: limits(PRELU_TYPES), output: limits(PRELU_TYPES) },
+  dynamic: true,
   create(c, [input, slopeArg]) {
     const x = c.operand(input, 'input');
     const slope = c.operand(slopeArg, 'slope');
     if (slope.dataType !== x.dataType) c.fail(`slope (${slope.dataType}) must have the input's data type (${x.dataType})`);
     // The spec broadcasts bidirectionally here (the output may be larger than the input).
-    const shape = broadcastShapes(slope.shape, x.shape);
-    if (!shape) return c.fail(`slope shape ${shapeToString(slope.shape)} is not broadcastable with input shape ${shapeToString(x.shape)}`);
-    return { inputs: [x, slope], outputs: [c.output(x.dataType, shape)] };
+    const dims = broadcastDims(slope.dims, x.dims);
+    if (!dims) {
+      return c.fail(`slope shape ${dimsToString(slope.dims)} is not broadcastable with input shape ${dimsToString(x.dims)}${broadcastHint(slope.dims, x.dims)}`);
+    }
+    return { inputs: [x, slope], outputs: [c.outputDims(x.dataType, dims)] };
   },
 });

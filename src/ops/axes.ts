@@ -11,8 +11,3 @@ export function axesOption(c: OpContext, value: unknown, rank: number): number[]
   return axes;
 }
 
-/** The output shape of reducing `axes` of `shape`: dropped, or kept as 1 with keepDimensions. */
-export function reducedShape(shape: readonly number[], axes: readonly number[], keepDimensions: boolean): number[] {
-  if (keepDimensions) return shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  return shape.filter((_, i) => !axes.includes(i));
-}

@@ -3,7 +3,7 @@
 import { ALL_DATA_TYPES, byteLength, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
 import { descriptorOf, type OperandDescriptor } from '../graph/ir.js';
 import { elementCount, isValidDimension, MAX_DIMENSION, MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
-import { baseNames, canonicalName, evaluateDim, firstDynamic, isDynamic, type Dim } from '../graph/dims.js';
+import { baseNames, canonicalName, dimsToString, evaluateDim, firstDynamic, isDynamic, type Dim } from '../graph/dims.js';
 import type { MLNumber } from '../graph/cast.js';
 import type { MLTensorLimits } from './registry.js';
 
@@ -74,16 +74,22 @@ export class OpContext {
   /** Checks an output descriptor against the op's limits and the dimension rules. */
   output(dataType: MLOperandDataType, shape: readonly number[], param = 'output'): OperandDescriptor {
     for (const d of shape) if (!isValidDimension(d)) this.fail(`output dimension ${d} of shape ${shapeToString(shape)} is not a valid dimension`);
-    // The spec's "check dimensions" of a descriptor, which every operand must pass: the element count is a valid
-    // dimension too, and the byte length within what the implementation supports.
-    const count = elementCount(shape);
-    if (count > MAX_DIMENSION) this.fail(`output shape ${shapeToString(shape)} has ${count} elements, more than ${MAX_DIMENSION}`);
-    if (byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
-      this.fail(`output shape ${shapeToString(shape)} has ${count} elements of ${dataType}, a byte length over the supported ${MAX_TENSOR_BYTE_LENGTH}`);
-    }
+    this.checkElementCount(dataType, shape, '');
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, shape.length, 'output');
     return { dataType, shape: [...shape] };
+  }
+
+  /**
+   * The spec's "check dimensions" of a descriptor, which every operand must pass: the element count is a valid
+   * dimension too, and the byte length within what the implementation supports.
+   */
+  private checkElementCount(dataType: MLOperandDataType, shape: readonly number[], note: string): void {
+    const count = elementCount(shape);
+    if (count > MAX_DIMENSION) this.fail(`output shape ${shapeToString(shape)}${note} has ${count} elements, more than ${MAX_DIMENSION}`);
+    if (byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
+      this.fail(`output shape ${shapeToString(shape)}${note} has ${count} elements of ${dataType}, a byte length over the supported ${MAX_TENSOR_BYTE_LENGTH}`);
+    }
   }
 
   /** Like output(), from Dims that may be dynamic (for ops with `dynamic: true`). */
@@ -92,14 +98,10 @@ export class OpContext {
       if (isDynamic(d)) {
         if (d.maxSize > MAX_DIMENSION) this.fail(`output dimension '${d.name}' can reach ${d.maxSize}, more than ${MAX_DIMENSION}`);
       } else if (!isValidDimension(d)) {
-        this.fail(`output dimension ${d} is not a valid dimension`);
+        this.fail(`output dimension ${d} of shape ${dimsToString(dims)} is not a valid dimension`);
       }
     }
-    const bounds = dims.map((d) => (isDynamic(d) ? d.maxSize : d));
-    const count = elementCount(bounds);
-    if (!isValidDimension(count) || byteLength(dataType, count) > MAX_TENSOR_BYTE_LENGTH) {
-      this.fail(`output shape ${shapeToString(bounds)} (at its bounds) has ${count} elements, beyond the valid element count or the maximum byte length ${MAX_TENSOR_BYTE_LENGTH} of ${dataType}`);
-    }
+    this.checkElementCount(dataType, dims.map((d) => (isDynamic(d) ? d.maxSize : d)), dims.some(isDynamic) ? ' (at its bounds)' : '');
     const lim = this.limits[param];
     if (lim) this.checkLimits(lim, dataType, dims.length, 'output');
     return descriptorOf(dataType, dims);

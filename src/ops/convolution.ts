@@ -7,7 +7,8 @@ import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
 import { defineOp, limits, type MLTensorLimits } from './registry.js';
 import {
-  checkOutputSizes, convOutputSizes, fixedList, INPUT_LAYOUTS, joinLayout, splitLayout, window2d, type Window2d,
+  checkOutputSizes, convOutputSizes, dynamicBatchOnly, fixedList, INPUT_LAYOUTS, joinLayout, splitLayout, staticOperand, window2d, withBatch,
+  type Window2d,
 } from './window.js';
 
 export type MLConv2dFilterOperandLayout = 'oihw' | 'hwio' | 'ohwi' | 'ihwo';
@@ -65,7 +66,8 @@ function convCommon(c: OpContext, args: readonly unknown[]): { x: OperandRef; f:
   const [input, filter, optionsArg] = args;
   const options = c.options(optionsArg);
   const x = c.operand(input, 'input');
-  const f = c.operand(filter, 'filter');
+  const f = staticOperand(c, c.operand(filter, 'filter'), 'filter');
+  dynamicBatchOnly(c, x);
   if (f.dataType !== x.dataType) c.fail(`filter has data type ${f.dataType}, the input has ${x.dataType}`);
   return { x, f, options, win: window2d(c, options) };
 }
@@ -77,7 +79,7 @@ function groupsOption(c: OpContext, value: unknown): number {
 }
 
 function biasOption(c: OpContext, value: unknown, x: OperandRef, outputChannels: number): OperandRef | null {
-  const bias = c.optionalOperand(value, 'bias');
+  const bias = staticOperand(c, c.optionalOperand(value, 'bias'), 'bias');
   if (!bias) return null;
   if (bias.shape.length !== 1 || bias.shape[0] !== outputChannels) {
     c.fail(`bias shape ${shapeToString(bias.shape)} must be [${outputChannels}] (the output channels)`);
@@ -90,6 +92,7 @@ defineOp({
   name: 'conv2d',
   optionsAt: 2,
   limits: CONV_LIMITS,
+  dynamic: true,
   create(c, args) {
     const { x, f, options, win } = convCommon(c, args);
     const groups = groupsOption(c, options.groups);
@@ -108,7 +111,7 @@ defineOp({
     return {
       inputs: [x, f, bias],
       attrs: { ...win, groups, inputLayout, filterLayout },
-      outputs: [c.output(x.dataType, joinLayout(inputLayout, input.batches, fd.o, sizes[0]!, sizes[1]!))],
+      outputs: [c.outputDims(x.dataType, withBatch(joinLayout(inputLayout, input.batches, fd.o, sizes[0]!, sizes[1]!), x.dims[0]!))],
     };
   },
 });
@@ -117,6 +120,7 @@ defineOp({
   name: 'convTranspose2d',
   optionsAt: 2,
   limits: CONV_LIMITS,
+  dynamic: true,
   create(c, args) {
     const { x, f, options, win } = convCommon(c, args);
     const outputPadding = fixedList(c, options.outputPadding, 'outputPadding', 2, [0, 0]);
@@ -153,7 +157,7 @@ defineOp({
       inputs: [x, f, bias],
       // The lowering needs only the padding added at the end of each spatial dimension, whichever option gave it.
       attrs: { ...win, groups, inputLayout, filterLayout, outputPadding: sizes.map((s, d) => s - calculated[d]!) },
-      outputs: [c.output(x.dataType, joinLayout(inputLayout, input.batches, outputChannels, sizes[0]!, sizes[1]!))],
+      outputs: [c.outputDims(x.dataType, withBatch(joinLayout(inputLayout, input.batches, outputChannels, sizes[0]!, sizes[1]!), x.dims[0]!))],
     };
   },
 });

@@ -2,8 +2,7 @@
 // Index values are only known when the graph runs, so validation here covers types and shapes; the lowering makes
 // negative indices count from the end and clamps out-of-range ones, so no index ever reads or writes out of bounds.
 import { DATA_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
-import { shapeToString } from '../graph/shape.js';
-import { dimsToString, sameDim } from '../graph/dims.js';
+import { dimsToString, gatherDims, isDynamic, sameDim, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
@@ -28,7 +27,7 @@ declare module '../api/builder.js' {
 
 export const INDEX_TYPES: readonly MLOperandDataType[] = ['int32', 'uint32', 'int64'];
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameDims = (a: readonly Dim[], b: readonly Dim[]) => a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
 
 function axisOf(c: OpContext, optionsArg: unknown, x: OperandRef): number {
   const axis = c.optionalUint(c.options(optionsArg).axis, 'axis', 0);
@@ -43,17 +42,18 @@ function sameRank(c: OpContext, x: OperandRef, other: OperandRef, param: string)
 /** Elements variants: `indices` has the input's shape except along `axis`. */
 function checkElementIndices(c: OpContext, x: OperandRef, indices: OperandRef, axis: number): void {
   sameRank(c, x, indices, 'indices');
-  const expected = x.shape.map((d, i) => (i === axis ? indices.shape[axis]! : d));
-  if (!sameShape(indices.shape, expected)) {
-    c.fail(`indices shape ${shapeToString(indices.shape)} must equal the input shape ${shapeToString(x.shape)} except along axis ${axis}`);
+  if (!x.dims.every((d, i) => i === axis || sameDim(d, indices.dims[i]!))) {
+    c.fail(`indices shape ${dimsToString(indices.dims)} must equal the input shape ${dimsToString(x.dims)} except along axis ${axis}`);
   }
 }
 
 /** ND variants: the shape indices.shape[:-1] + input.shape[k:], where k = indices.shape[-1] coordinates per index. */
-function sliceShape(c: OpContext, x: OperandRef, indices: OperandRef): number[] {
-  const k = indices.shape[indices.rank - 1]!;
+function sliceDims(c: OpContext, x: OperandRef, indices: OperandRef): Dim[] {
+  const k = indices.dims[indices.rank - 1]!;
+  // k decides the output's rank, so it must be known when the graph is built.
+  if (isDynamic(k)) c.fail(`argument 'indices' has dynamic dimension '${k.name}' on its last axis (coordinates per index); ${c.op} needs a static size there`);
   if (k > x.rank) c.fail(`indices' last dimension ${k} (coordinates per index) is greater than the input rank ${x.rank}`);
-  return [...indices.shape.slice(0, -1), ...x.shape.slice(k)];
+  return [...indices.dims.slice(0, -1), ...x.dims.slice(k)];
 }
 
 function updatesOperand(c: OpContext, x: OperandRef, value: unknown): OperandRef {
@@ -66,12 +66,12 @@ defineOp({
   name: 'gather',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, indicesArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const indices = c.operand(indicesArg, 'indices');
     const axis = axisOf(c, optionsArg, x);
-    const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-    return { inputs: [x, indices], attrs: { axis }, outputs: [c.output(x.dataType, shape)] };
+    return { inputs: [x, indices], attrs: { axis }, outputs: [c.outputDims(x.dataType, gatherDims(x.dims, indices.dims, axis))] };
   },
 });
 
@@ -97,10 +97,11 @@ defineOp({
   name: 'gatherND',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, indicesArg]) {
     const x = c.operand(input, 'input');
     const indices = c.operand(indicesArg, 'indices');
-    return { inputs: [x, indices], outputs: [c.output(x.dataType, sliceShape(c, x, indices))] };
+    return { inputs: [x, indices], outputs: [c.outputDims(x.dataType, sliceDims(c, x, indices))] };
   },
 });
 
@@ -110,6 +111,7 @@ defineOp({
   limits: {
     input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), updates: limits(DATA_TYPES, 1), output: limits(DATA_TYPES, 1),
   },
+  dynamic: true,
   create(c, [input, indicesArg, updatesArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const indices = c.operand(indicesArg, 'indices');
@@ -117,10 +119,10 @@ defineOp({
     sameRank(c, x, updates, 'updates');
     const axis = axisOf(c, optionsArg, x);
     checkElementIndices(c, x, indices, axis);
-    if (!sameShape(updates.shape, indices.shape)) {
-      c.fail(`updates shape ${shapeToString(updates.shape)} must equal the indices shape ${shapeToString(indices.shape)}`);
+    if (!sameDims(updates.dims, indices.dims)) {
+      c.fail(`updates shape ${dimsToString(updates.dims)} must equal the indices shape ${dimsToString(indices.dims)}`);
     }
-    return { inputs: [x, indices, updates], attrs: { axis }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x, indices, updates], attrs: { axis }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
@@ -130,14 +132,15 @@ defineOp({
   limits: {
     input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), updates: limits(DATA_TYPES), output: limits(DATA_TYPES, 1),
   },
+  dynamic: true,
   create(c, [input, indicesArg, updatesArg]) {
     const x = c.operand(input, 'input');
     const indices = c.operand(indicesArg, 'indices');
     const updates = updatesOperand(c, x, updatesArg);
-    const expected = sliceShape(c, x, indices);
-    if (!sameShape(updates.shape, expected)) {
-      c.fail(`updates shape ${shapeToString(updates.shape)} must be ${shapeToString(expected)} (indices' leading dimensions, then the input's trailing ones)`);
+    const expected = sliceDims(c, x, indices);
+    if (!sameDims(updates.dims, expected)) {
+      c.fail(`updates shape ${dimsToString(updates.dims)} must be ${dimsToString(expected)} (indices' leading dimensions, then the input's trailing ones)`);
     }
-    return { inputs: [x, indices, updates], outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x, indices, updates], outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });

@@ -1,7 +1,7 @@
 // Element-wise logical operations (spec §"Element-wise logical operations"): comparisons, the logical connectives
 // and the NaN/infinity tests. Every one returns a "uint8" tensor of 0 (false) and 1 (true).
 import { DATA_TYPES, FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
-import { broadcastShapes, shapeToString } from '../graph/shape.js';
+import { broadcastDims, broadcastHint, dimsToString } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
@@ -31,13 +31,14 @@ function defineLogicalBinary(name: string, types: readonly MLOperandDataType[]):
     name,
     optionsAt: 2,
     limits: { a: limits(types), b: limits(types), output: limits(BOOLEAN) },
+    dynamic: true,
     create(c, [a, b]) {
       const A = c.operand(a, 'a');
       const B = c.operand(b, 'b');
       if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
-      const shape = broadcastShapes(A.shape, B.shape);
-      if (!shape) return c.fail(`shapes ${shapeToString(A.shape)} and ${shapeToString(B.shape)} are not broadcastable`);
-      return { inputs: [A, B], outputs: [c.output('uint8', shape)] };
+      const dims = broadcastDims(A.dims, B.dims);
+      if (!dims) return c.fail(`shapes ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(A.dims, B.dims)}`);
+      return { inputs: [A, B], outputs: [c.outputDims('uint8', dims)] };
     },
   });
 }
@@ -48,9 +49,10 @@ function defineLogicalUnary(name: string, types: readonly MLOperandDataType[]): 
     name,
     optionsAt: 1,
     limits: { a: limits(types), output: limits(BOOLEAN) },
+    dynamic: true,
     create(c, [a]) {
       const A = c.operand(a, 'a');
-      return { inputs: [A], outputs: [c.output('uint8', A.shape)] };
+      return { inputs: [A], outputs: [c.outputDims('uint8', A.dims)] };
     },
   });
 }

@@ -2,8 +2,7 @@
 // with optional transposes, scaling and an added third operand.
 import { FLOAT_TYPES } from '../graph/dtypes.js';
 import { castNumber } from '../graph/cast.js';
-import { broadcastShapes, shapeToString } from '../graph/shape.js';
-import { broadcastDims, broadcastHint, dimsToString, dimToString, sameDim } from '../graph/dims.js';
+import { broadcastDims, broadcastHint, dimsToString, dimToString, expandDims, sameDim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
@@ -47,19 +46,13 @@ defineOp({
   },
 });
 
-/** The spec's "unidirectionally broadcastable": `from` right-aligned against `to`, each dimension equal or 1. */
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  if (from.length > to.length) return false;
-  const offset = to.length - from.length;
-  return from.every((d, i) => d === 1 || d === to[offset + i]);
-}
-
 defineOp({
   name: 'gemm',
   optionsAt: 2,
   limits: {
     a: limits(FLOAT_TYPES, 2, 2), b: limits(FLOAT_TYPES, 2, 2), c: limits(FLOAT_TYPES, 0, 2), output: limits(FLOAT_TYPES, 2, 2),
   },
+  dynamic: true,
   create(c, [a, b, optionsArg]) {
     const A = c.operand(a, 'a');
     const B = c.operand(b, 'b');
@@ -69,18 +62,19 @@ defineOp({
     const beta = Number(castNumber(c.double(options.beta, 'beta', 1), A.dataType));
     const aTranspose = c.bool(options.aTranspose, false);
     const bTranspose = c.bool(options.bTranspose, false);
-    const shapeA = aTranspose ? [...A.shape].reverse() : A.shape;
-    const shapeB = bTranspose ? [...B.shape].reverse() : B.shape;
-    if (shapeA[1] !== shapeB[0]) {
-      c.fail(`a's columns (${shapeA[1]}, of ${shapeToString(shapeA)}${aTranspose ? ' transposed' : ''}) must equal b's rows `
-        + `(${shapeB[0]}, of ${shapeToString(shapeB)}${bTranspose ? ' transposed' : ''})`);
+    const dimsA = aTranspose ? [...A.dims].reverse() : A.dims;
+    const dimsB = bTranspose ? [...B.dims].reverse() : B.dims;
+    if (!sameDim(dimsA[1]!, dimsB[0]!)) {
+      c.fail(`a's columns (${dimToString(dimsA[1]!)}, of ${dimsToString(dimsA)}${aTranspose ? ' transposed' : ''}) must equal b's rows `
+        + `(${dimToString(dimsB[0]!)}, of ${dimsToString(dimsB)}${bTranspose ? ' transposed' : ''})`);
     }
-    const shape = [shapeA[0]!, shapeB[1]!];
+    const dims = [dimsA[0]!, dimsB[1]!];
     const C = c.optionalOperand(options.c, 'c');
     if (C) {
-      if (!broadcastsTo(C.shape, shape)) c.fail(`c of shape ${shapeToString(C.shape)} is not broadcastable to ${shapeToString(shape)}`);
+      // The spec's "unidirectionally broadcastable": c right-aligned against [M, N], each dimension equal or 1.
+      if (!expandDims(C.dims, dims)) c.fail(`c of shape ${dimsToString(C.dims)} is not broadcastable to ${dimsToString(dims)}`);
       if (C.dataType !== A.dataType) c.fail(`c (${C.dataType}) must have a's data type (${A.dataType})`);
     }
-    return { inputs: [A, B, C], attrs: { alpha, beta, aTranspose, bTranspose }, outputs: [c.output(A.dataType, shape)] };
+    return { inputs: [A, B, C], attrs: { alpha, beta, aTranspose, bTranspose }, outputs: [c.outputDims(A.dataType, dims)] };
   },
 });

@@ -2,6 +2,7 @@
 import { FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { castNumber } from '../graph/cast.js';
 import { shapeToString } from '../graph/shape.js';
+import { dimsToString, sameDim, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
@@ -36,13 +37,16 @@ declare module '../api/builder.js' {
   }
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameDims = (a: readonly Dim[], b: readonly Dim[]) => a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
 
-/** An operand whose allowed data type is "same as input" and whose shape must be exactly `shape`. */
-function perFeature<R extends OperandRef | null>(c: OpContext, x: OperandRef, ref: R, param: string, shape: readonly number[]): R {
+/**
+ * An operand whose allowed data type is "same as input" and whose shape must be exactly `dims` (the input's
+ * dimensions it applies to: a dynamic one must be the same dynamic dimension).
+ */
+function perFeature<R extends OperandRef | null>(c: OpContext, x: OperandRef, ref: R, param: string, dims: readonly Dim[]): R {
   if (!ref) return ref;
   if (ref.dataType !== x.dataType) c.fail(`${param} has data type ${ref.dataType}, the input has ${x.dataType}`);
-  if (!sameShape(ref.shape, shape)) c.fail(`${param} has shape ${shapeToString(ref.shape)}, expected ${shapeToString(shape)}`);
+  if (!sameDims(ref.dims, dims)) c.fail(`${param} has shape ${dimsToString(ref.dims)}, expected ${dimsToString(dims)}`);
   return ref;
 }
 
@@ -58,18 +62,19 @@ defineOp({
     input: limits(FLOAT_TYPES, 1), mean: limits(FLOAT_TYPES, 1, 1), variance: limits(FLOAT_TYPES, 1, 1),
     scale: limits(FLOAT_TYPES, 1, 1), bias: limits(FLOAT_TYPES, 1, 1), output: limits(FLOAT_TYPES, 1),
   },
+  dynamic: true,
   create(c, [input, mean, variance, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
     const axis = c.optionalUint(options.axis, 'axis', 1);
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
-    const features = [x.shape[axis]!];
+    const features = [x.dims[axis]!];
     const m = perFeature(c, x, c.operand(mean, 'mean'), 'mean', features);
     const v = perFeature(c, x, c.operand(variance, 'variance'), 'variance', features);
     const epsilon = epsilonFor(c, options.epsilon, x.dataType);
     const scale = perFeature(c, x, c.optionalOperand(options.scale, 'scale'), 'scale', features);
     const bias = perFeature(c, x, c.optionalOperand(options.bias, 'bias'), 'bias', features);
-    return { inputs: [x, m, v, scale, bias], attrs: { axis, epsilon }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x, m, v, scale, bias], attrs: { axis, epsilon }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
@@ -80,15 +85,16 @@ defineOp({
     input: limits(FLOAT_TYPES, 4, 4), scale: limits(FLOAT_TYPES, 1, 1), bias: limits(FLOAT_TYPES, 1, 1),
     output: limits(FLOAT_TYPES, 4, 4),
   },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
     const epsilon = epsilonFor(c, options.epsilon, x.dataType);
     const layout = c.enumValue(options.layout, ['nchw', 'nhwc'] as const, 'layout', 'nchw');
-    const features = [x.shape[layout === 'nchw' ? 1 : 3]!];
+    const features = [x.dims[layout === 'nchw' ? 1 : 3]!];
     const scale = perFeature(c, x, c.optionalOperand(options.scale, 'scale'), 'scale', features);
     const bias = perFeature(c, x, c.optionalOperand(options.bias, 'bias'), 'bias', features);
-    return { inputs: [x, scale, bias], attrs: { epsilon, layout }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x, scale, bias], attrs: { epsilon, layout }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
@@ -96,6 +102,7 @@ defineOp({
   name: 'layerNormalization',
   optionsAt: 1,
   limits: { input: limits(FLOAT_TYPES), scale: limits(FLOAT_TYPES), bias: limits(FLOAT_TYPES), output: limits(FLOAT_TYPES) },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
@@ -109,9 +116,9 @@ defineOp({
     }
     const epsilon = epsilonFor(c, options.epsilon, x.dataType);
     // scale and bias follow the order of `axes`, which need not be sorted.
-    const expected = axes.map((a) => x.shape[a]!);
+    const expected = axes.map((a) => x.dims[a]!);
     const scale = perFeature(c, x, c.optionalOperand(options.scale, 'scale'), 'scale', expected);
     const bias = perFeature(c, x, c.optionalOperand(options.bias, 'bias'), 'bias', expected);
-    return { inputs: [x, scale, bias], attrs: { axes, epsilon }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x, scale, bias], attrs: { axes, epsilon }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });

@@ -6,7 +6,9 @@ import type { MLOperand } from '../api/operand.js';
 import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
 import type { OpContext } from './context.js';
 import { defineOp, limits } from './registry.js';
-import { checkOutputSizes, convOutputSizes, fixedList, INPUT_LAYOUTS, joinLayout, positiveList, splitLayout, window2d } from './window.js';
+import {
+  checkOutputSizes, convOutputSizes, dynamicBatchOnly, fixedList, INPUT_LAYOUTS, joinLayout, positiveList, splitLayout, window2d, withBatch,
+} from './window.js';
 
 export type MLRoundingType = 'floor' | 'ceil';
 
@@ -34,6 +36,7 @@ const ROUNDING_TYPES: readonly MLRoundingType[] = ['floor', 'ceil'];
 
 function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
   const x = c.operand(input, 'input');
+  const batch = dynamicBatchOnly(c, x);
   const options = c.options(optionsArg);
   const layout = c.enumValue(options.layout, INPUT_LAYOUTS, 'layout', 'nchw');
   const { batches, channels, height, width } = splitLayout(x, layout);
@@ -61,7 +64,7 @@ function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
   return {
     inputs: [x],
     attrs: { ...win, windowDimensions, layout },
-    outputs: [c.output(x.dataType, joinLayout(layout, batches, channels, sizes[0]!, sizes[1]!))],
+    outputs: [c.outputDims(x.dataType, withBatch(joinLayout(layout, batches, channels, sizes[0]!, sizes[1]!), batch))],
   };
 }
 
@@ -70,6 +73,7 @@ function definePooling(name: string, dataTypes: readonly MLOperandDataType[]): v
     name,
     optionsAt: 1,
     limits: { input: limits(dataTypes, 4, 4), output: limits(dataTypes, 4, 4) },
+    dynamic: true,
     create: createPooling,
   });
 }

@@ -2,7 +2,8 @@
 import { DATA_TYPES, FLOAT_TYPES, intRange, type MLOperandDataType } from '../graph/dtypes.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
-import { axesOption, reducedShape } from './axes.js';
+import { reduceDims } from '../graph/dims.js';
+import { axesOption } from './axes.js';
 import { defineOp, limits } from './registry.js';
 
 export interface MLReduceOptions extends MLOperatorOptions {
@@ -57,12 +58,13 @@ for (const [name, types] of REDUCTIONS) {
     name,
     optionsAt: 1,
     limits: { input: limits(types), output: limits(types) },
+    dynamic: true,
     create(c, [input, optionsArg]) {
       const x = c.operand(input, 'input');
       const options = c.options(optionsArg);
       const axes = axesOption(c, options.axes, x.rank);
       const keepDimensions = c.bool(options.keepDimensions, false);
-      return { inputs: [x], attrs: { axes, keepDimensions }, outputs: [c.output(x.dataType, reducedShape(x.shape, axes, keepDimensions))] };
+      return { inputs: [x], attrs: { axes, keepDimensions }, outputs: [c.outputDims(x.dataType, reduceDims(x.dims, axes, keepDimensions))] };
     },
   });
 }
@@ -74,6 +76,7 @@ for (const name of ['argMin', 'argMax']) {
     name,
     optionsAt: 2,
     limits: { input: limits(DATA_TYPES, 1), output: limits(ARG_OUTPUT_TYPES) },
+    dynamic: true,
     create(c, [input, axisArg, optionsArg]) {
       const x = c.operand(input, 'input');
       const axis = c.uint(axisArg, 'axis');
@@ -82,10 +85,11 @@ for (const name of ['argMin', 'argMax']) {
       const outputDataType = c.dataType(options.outputDataType ?? 'int32', 'outputDataType');
       if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
       if (!ARG_OUTPUT_TYPES.includes(outputDataType)) c.fail(`outputDataType ${outputDataType} is not one of ${ARG_OUTPUT_TYPES.join(', ')}`);
+      // x.shape holds a dynamic dimension's maxSize: every size it can take must fit.
       if (BigInt(x.shape[axis]!) > intRange(outputDataType).max) {
         c.fail(`input dimension ${x.shape[axis]} along axis ${axis} does not fit outputDataType ${outputDataType}`);
       }
-      return { inputs: [x], attrs: { axis, keepDimensions }, outputs: [c.output(outputDataType, reducedShape(x.shape, [axis], keepDimensions))] };
+      return { inputs: [x], attrs: { axis, keepDimensions }, outputs: [c.outputDims(outputDataType, reduceDims(x.dims, [axis], keepDimensions))] };
     },
   });
 }
@@ -94,6 +98,7 @@ defineOp({
   name: 'cumulativeSum',
   optionsAt: 2,
   limits: { input: limits(NUMERIC_TYPES, 1), output: limits(NUMERIC_TYPES, 1) },
+  dynamic: true,
   create(c, [input, axisArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const axis = c.uint(axisArg, 'axis');
@@ -101,6 +106,6 @@ defineOp({
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
     const exclusive = c.bool(options.exclusive, false);
     const reversed = c.bool(options.reversed, false);
-    return { inputs: [x], attrs: { axis, exclusive, reversed }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x], attrs: { axis, exclusive, reversed }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });

@@ -2,6 +2,7 @@
 // given directly or as scales.
 import type { MLOperandDataType } from '../graph/dtypes.js';
 import { isValidDimension, shapeToString } from '../graph/shape.js';
+import { isDynamic, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import type { OpContext } from './context.js';
@@ -40,6 +41,7 @@ defineOp({
   name: 'resample2d',
   optionsAt: 1,
   limits: { input: limits(RESAMPLE_TYPES, 4, 4), output: limits(RESAMPLE_TYPES, 4, 4) },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
@@ -55,12 +57,14 @@ defineOp({
     const axes = fixedList(c, options.axes, 'axes', 2, [2, 3]);
     if (axes[0] === axes[1]) c.fail(`axes ${shapeToString(axes)} must not repeat an axis`);
     if (axes.some((a) => a >= x.rank)) c.fail(`axes ${shapeToString(axes)} must be less than the input rank ${x.rank}`);
-    const shape = [...x.shape];
+    const dims: Dim[] = [...x.dims];
     axes.forEach((axis, i) => {
+      const d = x.dims[axis]!;
+      if (isDynamic(d)) c.fail(`argument 'input' has dynamic dimension '${d.name}' on axis ${axis}; resample2d needs a static size on the axes it resamples`);
       const size = sizes ? sizes[i]! : Math.floor(x.shape[axis]! * scales[i]!);
       if (!isValidDimension(size)) c.fail(`output size ${size} for axis ${axis} is not a valid dimension`);
-      shape[axis] = size;
+      dims[axis] = size;
     });
-    return { inputs: [x], attrs: { mode, axes }, outputs: [c.output(x.dataType, shape)] };
+    return { inputs: [x], attrs: { mode, axes }, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });

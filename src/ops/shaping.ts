@@ -2,8 +2,10 @@
 import { DATA_TYPES } from '../graph/dtypes.js';
 import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
 import type { MLNumber } from '../graph/cast.js';
+import { addDims, dimsToString, expandDims, isDynamic, mulDims, sameDim, type Dim } from '../graph/dims.js';
+import type { AttrValue } from '../graph/ir.js';
 import type { MLOperand } from '../api/operand.js';
-import type { MLOperatorOptions } from '../api/types.js';
+import type { MLDimension, MLOperatorOptions } from '../api/types.js';
 import { axesOption } from './axes.js';
 import type { OpContext } from './context.js';
 import { defineOp, limits } from './registry.js';
@@ -29,10 +31,12 @@ export interface MLTriangularOptions extends MLOperatorOptions {
 
 declare module '../api/builder.js' {
   interface MLGraphBuilder {
-    expand(input: MLOperand, newShape: readonly number[], options?: MLOperatorOptions): MLOperand;
+    /** newShape entries may be dynamic dimensions of the graph (non-standard, flexible inputs). */
+    expand(input: MLOperand, newShape: readonly MLDimension[], options?: MLOperatorOptions): MLOperand;
     pad(input: MLOperand, beginningPadding: readonly number[], endingPadding: readonly number[], options?: MLPadOptions): MLOperand;
     reverse(input: MLOperand, options?: MLReverseOptions): MLOperand;
-    slice(input: MLOperand, starts: readonly number[], sizes: readonly number[], options?: MLSliceOptions): MLOperand;
+    /** A sizes entry may be the input's dynamic dimension itself, keeping that whole axis (flexible inputs). */
+    slice(input: MLOperand, starts: readonly number[], sizes: readonly MLDimension[], options?: MLSliceOptions): MLOperand;
     split(input: MLOperand, splits: number | readonly number[], options?: MLSplitOptions): MLOperand[];
     tile(input: MLOperand, repetitions: readonly number[], options?: MLOperatorOptions): MLOperand;
     triangular(input: MLOperand, options?: MLTriangularOptions): MLOperand;
@@ -52,6 +56,18 @@ function long(c: OpContext, value: unknown, name: string, fallback: number): num
   return t;
 }
 
+/** Where a dynamic dimension is stored in attrs: a copy (as reshape does), so the IR owns plain data. */
+function dimsAttr(dims: readonly Dim[]): AttrValue {
+  return dims.map((d) => (isDynamic(d) ? { ...d } : d)) as AttrValue;
+}
+
+/** Fails unless axis `i` of `x` is static: the op needs its size when the graph is built. */
+function staticAxis(c: OpContext, dims: readonly Dim[], i: number, why: string): number {
+  const d = dims[i]!;
+  if (isDynamic(d)) c.fail(`argument 'input' has dynamic dimension '${d.name}' on axis ${i}; ${c.op} needs a static size there (${why})`);
+  return d;
+}
+
 /** A per-dimension list argument that must have one entry per input dimension. */
 function perDimension(c: OpContext, value: unknown, name: string, rank: number): number[] {
   const list = c.uintList(value, name);
@@ -63,17 +79,21 @@ defineOp({
   name: 'expand',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, newShapeArg]) {
     const x = c.operand(input, 'input');
-    const newShape = c.uintList(newShapeArg, 'newShape');
+    // Entries may name the graph's dynamic dimensions ({name, maxSize}); the lowering then computes the target shape
+    // in the model.
+    const newShape = c.dimList(newShapeArg, 'newShape');
     if (newShape.length > MAX_RANK) c.fail(`newShape has rank ${newShape.length}, more than the supported ${MAX_RANK}`);
-    for (const d of newShape) if (!isValidDimension(d)) c.fail(`newShape ${shapeToString(newShape)} has an invalid dimension ${d}`);
+    for (const d of newShape) if (!isDynamic(d) && !isValidDimension(d)) c.fail(`newShape ${dimsToString(newShape)} has an invalid dimension ${d}`);
     // Unidirectional broadcast: the input's dimensions, right-aligned, must each be 1 or equal the new one.
-    const offset = newShape.length - x.rank;
-    if (offset < 0 || x.shape.some((d, i) => d !== 1 && d !== newShape[offset + i])) {
-      c.fail(`input shape ${shapeToString(x.shape)} is not unidirectionally broadcastable to ${shapeToString(newShape)}`);
+    const dims = expandDims(x.dims, newShape);
+    if (!dims) {
+      const hint = x.dims.some(isDynamic) || newShape.some(isDynamic) ? ' (a dynamic dimension matches only the same dimension)' : '';
+      return c.fail(`input shape ${dimsToString(x.dims)} is not unidirectionally broadcastable to ${dimsToString(newShape)}${hint}`);
     }
-    return { inputs: [x], attrs: { newShape }, outputs: [c.output(x.dataType, newShape)] };
+    return { inputs: [x], attrs: { newShape: dimsAttr(newShape) }, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });
 
@@ -81,6 +101,7 @@ defineOp({
   name: 'pad',
   optionsAt: 3,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, beginningArg, endingArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const beginning = c.uintList(beginningArg, 'beginningPadding');
@@ -91,13 +112,17 @@ defineOp({
     if (beginning.length !== x.rank || ending.length !== x.rank) {
       c.fail(`beginningPadding (${beginning.length} entries) and endingPadding (${ending.length} entries) must both have the input rank ${x.rank}`);
     }
-    const shape = x.shape.map((d, i) => {
-      if (mode === 'reflection' && (beginning[i]! >= d || ending[i]! >= d)) {
+    const dims = x.dims.map((dim, i) => {
+      // Edge and reflection padding read the axis' elements, which a dynamic axis may not have (size 0, or fewer
+      // than the padding): only constant padding may pad a dynamic axis.
+      const padded = beginning[i]! !== 0 || ending[i]! !== 0;
+      const d = mode !== 'constant' && padded ? staticAxis(c, x.dims, i, `${mode} padding along it`) : dim;
+      if (mode === 'reflection' && typeof d === 'number' && (beginning[i]! >= d || ending[i]! >= d)) {
         c.fail(`reflection padding ${beginning[i]}/${ending[i]} along axis ${i} must be less than the input dimension ${d}`);
       }
-      return beginning[i]! + d + ending[i]!;
+      return addDims(addDims(beginning[i]!, d), ending[i]!);
     });
-    return { inputs: [x], attrs: { beginningPadding: beginning, endingPadding: ending, mode, value }, outputs: [c.output(x.dataType, shape)] };
+    return { inputs: [x], attrs: { beginningPadding: beginning, endingPadding: ending, mode, value }, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });
 
@@ -105,10 +130,11 @@ defineOp({
   name: 'reverse',
   optionsAt: 1,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const axes = axesOption(c, c.options(optionsArg).axes, x.rank);
-    return { inputs: [x], attrs: { axes }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x], attrs: { axes }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
@@ -116,20 +142,29 @@ defineOp({
   name: 'slice',
   optionsAt: 3,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, startsArg, sizesArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const starts = perDimension(c, startsArg, 'starts', x.rank);
-    const sizes = perDimension(c, sizesArg, 'sizes', x.rank);
+    const sizes = c.dimList(sizesArg, 'sizes');
+    if (sizes.length !== x.rank) c.fail(`sizes has ${sizes.length} entries, the input rank is ${x.rank}`);
     const options = c.options(optionsArg);
-    const strides = options.strides === undefined ? x.shape.map(() => 1) : perDimension(c, options.strides, 'strides', x.rank);
-    const shape = x.shape.map((d, i) => {
+    const strides = options.strides === undefined ? x.dims.map(() => 1) : perDimension(c, options.strides, 'strides', x.rank);
+    const dims = x.dims.map((d, i) => {
       const [start, size, stride] = [starts[i]!, sizes[i]!, strides[i]!];
+      // A dynamic axis can only be kept whole (start 0, its own dimension as the size, stride 1): any other window
+      // could fall outside a smaller size.
+      if (isDynamic(d) || isDynamic(size)) {
+        if (start === 0 && stride === 1 && sameDim(d, size)) return d;
+        if (isDynamic(d)) staticAxis(c, x.dims, i, `slicing it; only start 0, sizes[${i}] '${d.name}' and stride 1 keep it`);
+        return c.fail(`sizes[${i}] is dynamic dimension '${(size as { name: string }).name}', but the input's axis ${i} is ${d}`);
+      }
       if (size === 0) c.fail(`sizes[${i}] is 0; sizes must be positive`);
       if (stride < 1) c.fail(`strides[${i}] is ${stride}; strides must be at least 1`);
       if (start + size > d) c.fail(`starts[${i}] ${start} + sizes[${i}] ${size} exceeds the input dimension ${d}`);
       return Math.ceil(size / stride);
     });
-    return { inputs: [x], attrs: { starts, sizes, strides }, outputs: [c.output(x.dataType, shape)] };
+    return { inputs: [x], attrs: { starts, sizes: dimsAttr(sizes), strides }, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });
 
@@ -138,6 +173,7 @@ defineOp({
   optionsAt: 2,
   multipleOutputs: true,
   limits: { input: limits(DATA_TYPES, 1), outputs: limits(DATA_TYPES, 1) },
+  dynamic: true,
   create(c, [input, splitsArg, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
@@ -145,7 +181,7 @@ defineOp({
     const byCount = typeof splitsArg !== 'object' || splitsArg === null;
     const splitsValue = byCount ? c.uint(splitsArg, 'splits') : c.uintList(splitsArg, 'splits');
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
-    const dim = x.shape[axis]!;
+    const dim = staticAxis(c, x.dims, axis, 'splitting along it');
     let sizes: number[];
     if (typeof splitsValue === 'number') {
       if (splitsValue < 1 || splitsValue > VALID_TENSOR_COUNT) c.fail(`splits ${splitsValue} must be between 1 and ${VALID_TENSOR_COUNT}`);
@@ -158,7 +194,7 @@ defineOp({
       if (sum !== dim) c.fail(`splits ${shapeToString(splitsValue)} sum to ${sum}, the input dimension along axis ${axis} is ${dim}`);
       sizes = splitsValue;
     }
-    const outputs = sizes.map((s) => c.output(x.dataType, x.shape.map((d, i) => (i === axis ? s : d)), 'outputs'));
+    const outputs = sizes.map((s) => c.outputDims(x.dataType, x.dims.map((d, i) => (i === axis ? s : d)), 'outputs'));
     return { inputs: [x], attrs: { axis, sizes }, outputs };
   },
 });
@@ -167,11 +203,12 @@ defineOp({
   name: 'tile',
   optionsAt: 2,
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
+  dynamic: true,
   create(c, [input, repetitionsArg]) {
     const x = c.operand(input, 'input');
     const repetitions = perDimension(c, repetitionsArg, 'repetitions', x.rank);
     if (repetitions.includes(0)) c.fail(`repetitions ${shapeToString(repetitions)} has a 0 entry`);
-    return { inputs: [x], attrs: { repetitions }, outputs: [c.output(x.dataType, x.shape.map((d, i) => d * repetitions[i]!))] };
+    return { inputs: [x], attrs: { repetitions }, outputs: [c.outputDims(x.dataType, x.dims.map((d, i) => mulDims(d, repetitions[i]!)))] };
   },
 });
 
@@ -179,11 +216,12 @@ defineOp({
   name: 'triangular',
   optionsAt: 1,
   limits: { input: limits(DATA_TYPES, 2), output: limits(DATA_TYPES, 2) },
+  dynamic: true,
   create(c, [input, optionsArg]) {
     const x = c.operand(input, 'input');
     const options = c.options(optionsArg);
     const upper = c.bool(options.upper, true);
     const diagonal = long(c, options.diagonal, 'diagonal', 0);
-    return { inputs: [x], attrs: { upper, diagonal }, outputs: [c.output(x.dataType, x.shape)] };
+    return { inputs: [x], attrs: { upper, diagonal }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });

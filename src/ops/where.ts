@@ -1,7 +1,7 @@
 // where (spec §where): picks trueValue or falseValue element-wise by a uint8 condition, with the three shapes
 // broadcast together.
 import { DATA_TYPES } from '../graph/dtypes.js';
-import { broadcastShapes, shapeToString } from '../graph/shape.js';
+import { broadcastDims, broadcastHint, dimsToString } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
@@ -18,15 +18,20 @@ defineOp({
   limits: {
     condition: limits(['uint8']), trueValue: limits(DATA_TYPES), falseValue: limits(DATA_TYPES), output: limits(DATA_TYPES),
   },
+  dynamic: true,
   create(c, [conditionArg, trueArg, falseArg]) {
     const condition = c.operand(conditionArg, 'condition');
     const t = c.operand(trueArg, 'trueValue');
     const f = c.operand(falseArg, 'falseValue');
     if (t.dataType !== f.dataType) c.fail(`trueValue (${t.dataType}) and falseValue (${f.dataType}) must have the same data type`);
-    const values = broadcastShapes(t.shape, f.shape);
-    if (!values) return c.fail(`trueValue shape ${shapeToString(t.shape)} and falseValue shape ${shapeToString(f.shape)} are not broadcastable`);
-    const shape = broadcastShapes(condition.shape, values);
-    if (!shape) return c.fail(`condition shape ${shapeToString(condition.shape)} is not broadcastable with the values' shape ${shapeToString(values)}`);
-    return { inputs: [condition, t, f], outputs: [c.output(t.dataType, shape)] };
+    const values = broadcastDims(t.dims, f.dims);
+    if (!values) {
+      return c.fail(`trueValue shape ${dimsToString(t.dims)} and falseValue shape ${dimsToString(f.dims)} are not broadcastable${broadcastHint(t.dims, f.dims)}`);
+    }
+    const dims = broadcastDims(condition.dims, values);
+    if (!dims) {
+      return c.fail(`condition shape ${dimsToString(condition.dims)} is not broadcastable with the values' shape ${dimsToString(values)}${broadcastHint(condition.dims, values)}`);
+    }
+    return { inputs: [condition, t, f], outputs: [c.outputDims(t.dataType, dims)] };
   },
 });

@@ -1,6 +1,7 @@
 // What convolutions and pooling share: the spatial options (padding, strides, dilations), the input layout,
 // and the spec's "calculate conv output size".
 import { isValidDimension, shapeToString } from '../graph/shape.js';
+import { firstDynamic, isDynamic, type Dim } from '../graph/dims.js';
 import type { MLInputOperandLayout } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
 
@@ -66,4 +67,29 @@ export function checkOutputSizes(c: OpContext, sizes: readonly number[]): void {
   for (const s of sizes) {
     if (!isValidDimension(s)) c.fail(`the output size ${shapeToString(sizes)} is not valid: the window does not fit the (padded) input or is too large`);
   }
+}
+
+/**
+ * Flexible inputs: only the batch dimension (axis 0 in both layouts) of `input` may be dynamic, since the window
+ * geometry needs the channel and spatial sizes. Returns the batch dimension, to put back into the output's dims.
+ */
+export function dynamicBatchOnly(c: OpContext, x: OperandRef): Dim {
+  x.dims.forEach((d, i) => {
+    if (i > 0 && isDynamic(d)) {
+      c.fail(`argument 'input' has dynamic dimension '${d.name}' on axis ${i}; ${c.op} needs static channel and spatial sizes (only the batch dimension, axis 0, may be dynamic)`);
+    }
+  });
+  return x.dims[0]!;
+}
+
+/** An operand that must be static (a filter or bias), with the TypeError that says so. */
+export function staticOperand<R extends OperandRef | null>(c: OpContext, ref: R, param: string): R {
+  const d = ref && firstDynamic(ref.dims);
+  if (d) c.fail(`argument '${param}' has dynamic dimension '${d.name}'; ${c.op} needs a static ${param}`);
+  return ref;
+}
+
+/** An output shape computed with the batch's bound, with the batch dimension itself put back. */
+export function withBatch(shape: readonly number[], batch: Dim): Dim[] {
+  return [batch, ...shape.slice(1)];
 }

@@ -32,8 +32,8 @@ function alongAxis(n: LoweringNode, e: Emitter): string {
 /** ND variants: indices' last dimension holds k coordinates into the input's first k dimensions. */
 function coordinates(n: LoweringNode, e: Emitter): string {
   const indicesShape = n.inputShapes[1]!;
-  const k = indicesShape[indicesShape.length - 1]!;
-  return safeIndices(e, n.inputs[1]!, n.inputTypes[1]!, n.inputShapes[0]!.slice(0, k), false);
+  const k = indicesShape[indicesShape.length - 1]!; // static: the op requires it
+  return safeIndices(e, n.inputs[1]!, n.inputTypes[1]!, n.inputDims[0]!.slice(0, k), false);
 }
 
 defineLowering('gather', (n, e) => {

@@ -38,18 +38,21 @@ function inFloat32(n: LoweringNode, e: Emitter, body: (inputs: (string | null)[]
   e.cast(out, type, n.outputs[0]!);
 }
 
-/** Reshapes a 1-D per-feature operand to broadcast along `axis` of a rank-`rank` tensor. */
-function alongAxis(e: Emitter, v: string | null, rank: number, axis: number, size: number): string | null {
+/**
+ * Gives a per-feature operand size-1 dimensions everywhere but `featureAxes` so it broadcasts against a rank-`rank`
+ * tensor. Unsqueeze rather than Reshape: no size is baked into the model, so a dynamic feature axis works.
+ */
+function alongAxes(e: Emitter, v: string | null, rank: number, featureAxes: readonly number[]): string | null {
   if (v === null) return null;
-  const shape = Array.from({ length: rank }, (_, i) => (i === axis ? size : 1));
-  return e.op('Reshape', [v, e.int64s(shape)]);
+  const ones = Array.from({ length: rank }, (_, i) => i).filter((i) => !featureAxes.includes(i));
+  return ones.length ? e.op('Unsqueeze', [v, e.int64s(ones)]) : v;
 }
 
 defineLowering('batchNormalization', (n, e) => {
   const axis = n.attrs.axis as number;
-  const shape = n.inputShapes[0]!;
+  const rank = n.inputShapes[0]!.length;
   inFloat32(n, e, ([x, mean, variance, scale, bias], out) => {
-    const feature = (v: string | null | undefined) => alongAxis(e, v ?? null, shape.length, axis, shape[axis]!);
+    const feature = (v: string | null | undefined) => alongAxes(e, v ?? null, rank, [axis]);
     normalize(e, x!, feature(mean)!, feature(variance)!, n.attrs.epsilon as number, feature(scale), feature(bias), out);
   });
 });
@@ -57,25 +60,23 @@ defineLowering('batchNormalization', (n, e) => {
 defineLowering('instanceNormalization', (n, e) => {
   const nchw = n.attrs.layout === 'nchw';
   const channel = nchw ? 1 : 3;
-  const shape = n.inputShapes[0]!;
   inFloat32(n, e, ([x, scale, bias], out) => {
     const { mean, variance } = moments(e, x!, nchw ? [2, 3] : [1, 2]);
-    const feature = (v: string | null | undefined) => alongAxis(e, v ?? null, 4, channel, shape[channel]!);
+    const feature = (v: string | null | undefined) => alongAxes(e, v ?? null, 4, [channel]);
     normalize(e, x!, mean, variance, n.attrs.epsilon as number, feature(scale), feature(bias), out);
   });
 });
 
 defineLowering('layerNormalization', (n, e) => {
   const axes = n.attrs.axes as number[];
-  const shape = n.inputShapes[0]!;
+  const rank = n.inputShapes[0]!.length;
   const sorted = [...axes].sort((a, b) => a - b);
   // scale/bias dimensions follow `axes`; put them in input order, then insert the size-1 dimensions.
   const perm = sorted.map((a) => axes.indexOf(a));
-  const keptShape = shape.map((d, i) => (axes.includes(i) ? d : 1));
   const affine = (v: string | null | undefined) => {
     if (!v) return null;
     const inOrder = perm.some((p, i) => p !== i) ? e.op('Transpose', [v], { perm: ints(perm) }) : v;
-    return e.op('Reshape', [inOrder, e.int64s(keptShape)]);
+    return alongAxes(e, inOrder, rank, sorted);
   };
   inFloat32(n, e, ([x, scale, bias], out) => {
     const { mean, variance } = moments(e, x!, sorted);

@@ -1,6 +1,7 @@
 // Reductions, argMin/argMax and cumulativeSum → ONNX.
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
+import { isDynamic, productDims, type Dim } from '../../../graph/dims.js';
 import { defineLowering, int, ints, type Emitter } from '../emitter.js';
 
 // onnxruntime CPU kernel types, as found by probing one-node models (scripts/probe-ort-kernels.ts).
@@ -50,14 +51,22 @@ function whereNaN(e: Emitter, x: string, reduceFlags: (flags: string) => string,
  * accumulate in double (int64 sums beyond 2^53 lose bits, overflow saturates), so the reduced axes go last, are
  * flattened, and are summed with CumSum (exact) or multiplied pairwise in a tree of Mul.
  */
-function integerReduce(e: Emitter, x: string, shape: readonly number[], axes: readonly number[], product: boolean,
-  outputShape: readonly number[]): string {
-  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+function integerReduce(e: Emitter, x: string, dims: readonly Dim[], axes: readonly number[], product: boolean,
+  outputDims: readonly Dim[]): string {
+  const kept = dims.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];
   if (perm.some((p, i) => p !== i)) x = e.op('Transpose', [x], { perm: ints(perm) });
-  const outer = kept.reduce((a, i) => a * shape[i]!, 1);
-  let inner = axes.reduce((a, i) => a * shape[i]!, 1);
-  x = e.op('Reshape', [x, e.int64s([outer, inner])]);
+  const outer = productDims(kept.map((i) => dims[i]!));
+  const innerDim = productDims(axes.map((i) => dims[i]!));
+  x = e.op('Reshape', [x, e.shapeOf([outer, innerDim])]);
+  // A dynamic reduced extent is padded up to its bound with the identity (0 for sums, 1 for products), so the
+  // exact column arithmetic below works on a static width.
+  let inner = isDynamic(innerDim) ? innerDim.maxSize : innerDim;
+  if (isDynamic(innerDim)) {
+    const missing = e.op('Sub', [e.int64s([inner]), e.sizeOf(innerDim)]);
+    const pads = e.op('Concat', [e.int64s([0, 0, 0]), missing], { axis: int(0) });
+    x = e.op('Pad', [x, pads, e.initializer('int64', [], new Uint8Array(BigInt64Array.of(product ? 1n : 0n).buffer))]);
+  }
   const columns = (v: string, from: number, to: number) => e.op('Slice', [v, e.int64s([from]), e.int64s([to]), e.int64s([1])]);
   if (!product) {
     x = columns(e.op('CumSum', [x, e.int64s([1], [])]), inner - 1, inner);
@@ -69,24 +78,24 @@ function integerReduce(e: Emitter, x: string, shape: readonly number[], axes: re
       inner -= half;
     }
   }
-  return e.op('Reshape', [x, e.int64s(outputShape)]);
+  return e.op('Reshape', [x, e.shapeOf(outputDims)]);
 }
 
 for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
   defineLowering(op, (n, e) => {
     const t = n.inputTypes[0]!;
-    const shape = n.inputShapes[0]!;
+    const rank = n.inputShapes[0]!.length;
     let axes = n.attrs.axes as number[];
     let x = n.inputs[0]!;
-    let xShape = shape;
+    let xDims = n.inputDims[0]!;
     let keepdims = n.attrs.keepDimensions as boolean;
     // No axes (explicitly empty, or a scalar input) applies the reduction to each element on its own. ONNX's
     // noop_with_empty_axes would instead pass the input through (wrong for L1, SumSquare, LogSum...), so reduce
-    // over a trailing axis of size 1 instead.
+    // over a trailing axis of size 1 instead (Unsqueeze: no sizes baked in, so dynamic dimensions stay dynamic).
     if (axes.length === 0) {
-      x = e.op('Reshape', [x, e.int64s([...shape, 1])]);
-      axes = [shape.length];
-      xShape = [...shape, 1];
+      x = e.op('Unsqueeze', [x, e.int64s([rank])]);
+      axes = [rank];
+      xDims = [...xDims, 1];
       keepdims = false;
     }
     if (DTYPES[t].kind === 'int' && onnxOp !== 'ReduceMax' && onnxOp !== 'ReduceMin') {
@@ -94,9 +103,18 @@ for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
       let v = t === 'int64' ? x : e.cast(x, 'int64');
       if (onnxOp === 'ReduceL1' && DTYPES[t].signed) v = e.op('Abs', [v]);
       if (onnxOp === 'ReduceSumSquare') v = e.op('Mul', [v, v]);
-      const y = integerReduce(e, v, xShape, axes, onnxOp === 'ReduceProd', n.outputShapes[0]!);
+      const y = integerReduce(e, v, xDims, axes, onnxOp === 'ReduceProd', n.outputDims[0]!);
       if (t === 'int64') e.op('Identity', [y], {}, n.outputs[0]);
       else e.cast(y, t, n.outputs[0]);
+      return;
+    }
+    const reduced = axes.map((a) => xDims[a]!);
+    if (onnxOp === 'ReduceMean' && reduced.some(isDynamic)) {
+      // onnxruntime's ReduceMean gives 0 over an empty axis; the mean of nothing is 0/0 = NaN (as numpy and
+      // PyTorch have it), so divide the sum by the run-time count.
+      const count = e.cast(e.sizeOf(productDims(reduced)), 'float32');
+      const sum = (v: string) => e.op('ReduceSum', [v, e.int64s(axes)], { keepdims: int(keepdims) });
+      e.castAround(t, ['float32'], 'float32', [x], n.outputs, ([v], [out]) => void e.op('Div', [sum(v!), count], {}, out));
       return;
     }
     const reduce = (v: string, out?: string) => e.op(onnxOp, [v, e.int64s(axes)], { keepdims: int(keepdims) }, out);

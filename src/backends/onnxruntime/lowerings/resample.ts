@@ -5,13 +5,15 @@
 // done one axis at a time. float16 is interpolated in float32 and rounded once; int8/uint8 linear results
 // are interpolated in float32 and rounded to nearest (onnxruntime's integer kernel truncates).
 import { DTYPES } from '../../../graph/dtypes.js';
-import { defineLowering, str, type Emitter } from '../emitter.js';
+import { hasDynamic, productDims, type Dim } from '../../../graph/dims.js';
+import { defineLowering, int, str, type Emitter } from '../emitter.js';
 
 /**
  * Resize of `x` (4-D, `inShape`) along `axes` to the 4-D `outShape`, into `y`. Resize gets sizes for all four
  * dimensions rather than the axes attribute: onnxruntime's transpose optimizer mis-sizes a partial sizes input.
+ * Dynamic dimensions (never on `axes`) are sized from the graph inputs by e.shapeOf.
  */
-function emitResize(e: Emitter, x: string, y: string, axes: number[], inShape: readonly number[], outShape: readonly number[],
+function emitResize(e: Emitter, x: string, y: string, axes: number[], inShape: readonly Dim[], outShape: readonly Dim[],
   linear: boolean): void {
   const attrs = {
     mode: str(linear ? 'linear' : 'nearest'),
@@ -20,7 +22,7 @@ function emitResize(e: Emitter, x: string, y: string, axes: number[], inShape: r
   };
   const sorted = [...axes].sort();
   if (!linear || (sorted[0] === 2 && sorted[1] === 3) || (sorted[0] === 1 && sorted[1] === 2)) {
-    e.op('Resize', [x, '', '', e.int64s(outShape)], attrs, y);
+    e.op('Resize', [x, '', '', e.shapeOf(outShape)], attrs, y);
     return;
   }
   // Other axis pairs: linear interpolation is separable, so resize one axis at a time, each viewed as
@@ -28,13 +30,15 @@ function emitResize(e: Emitter, x: string, y: string, axes: number[], inShape: r
   // transpose optimizer).
   let current = x;
   const shape = [...inShape];
+  // A dynamic size may be 0, which Reshape reads as "copy this axis" unless allowzero is set.
+  const reshapeAttrs = hasDynamic(inShape) ? { allowzero: int(1) } : {};
   axes.forEach((axis, i) => {
-    const before = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-    const after = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const view = e.op('Reshape', [current, e.int64s([1, before, shape[axis]!, after])]);
-    const resized = e.op('Resize', [view, '', '', e.int64s([1, before, outShape[axis]!, after])], attrs);
+    const before = productDims(shape.slice(0, axis));
+    const after = productDims(shape.slice(axis + 1));
+    const view = e.op('Reshape', [current, e.shapeOf([1, before, shape[axis]!, after])], reshapeAttrs);
+    const resized = e.op('Resize', [view, '', '', e.shapeOf([1, before, outShape[axis]!, after])], attrs);
     shape[axis] = outShape[axis]!;
-    current = e.op('Reshape', [resized, e.int64s(shape)], {}, i === axes.length - 1 ? y : undefined);
+    current = e.op('Reshape', [resized, e.shapeOf(shape)], reshapeAttrs, i === axes.length - 1 ? y : undefined);
   });
 }
 
@@ -44,11 +48,11 @@ defineLowering('resample2d', (n, e) => {
   const type = n.outputTypes[0]!;
   if (linear && DTYPES[type].kind === 'int') {
     const tmp = e.fresh();
-    emitResize(e, e.cast(n.inputs[0]!, 'float32'), tmp, axes, n.inputShapes[0]!, n.outputShapes[0]!, true);
+    emitResize(e, e.cast(n.inputs[0]!, 'float32'), tmp, axes, n.inputDims[0]!, n.outputDims[0]!, true);
     e.cast(e.op('Round', [tmp]), type, n.outputs[0]);
     return;
   }
   e.castAround(type, ['float32', 'int8', 'uint8'], 'float32', [n.inputs[0]!], n.outputs, ([x], [y]) => {
-    emitResize(e, x!, y!, axes, n.inputShapes[0]!, n.outputShapes[0]!, linear);
+    emitResize(e, x!, y!, axes, n.inputDims[0]!, n.outputDims[0]!, linear);
   });
 });

@@ -1,6 +1,7 @@
 // expand, pad, reverse, slice, split, tile, triangular → ONNX.
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
+import { isDynamic } from '../../../graph/dims.js';
 import { defineLowering, int, str, type Emitter, type LoweringNode } from '../emitter.js';
 
 // onnxruntime CPU kernel types for Trilu, as found by probing one-node models (scripts/probe-ort-kernels.ts).
@@ -12,8 +13,9 @@ function identity(n: LoweringNode, e: Emitter): void {
   e.node('Identity', [n.inputs[0]!], n.outputs);
 }
 
+// The target is the output's dims: constant when static, computed from the inputs' sizes when dynamic.
 defineLowering('expand', (n, e) => {
-  e.node('Expand', [n.inputs[0]!, e.int64s(n.attrs.newShape as number[])], n.outputs);
+  e.node('Expand', [n.inputs[0]!, e.shapeOf(n.outputDims[0]!)], n.outputs);
 });
 
 defineLowering('pad', (n, e) => {
@@ -35,12 +37,15 @@ defineLowering('reverse', (n, e) => {
   e.node('Slice', [n.inputs[0]!, from, to, e.int64s(axes), e.int64s(axes.map(() => -1))], n.outputs);
 });
 
+// Dynamic axes are always kept whole (the op allows nothing else), so only the static axes are sliced.
 defineLowering('slice', (n, e) => {
-  const starts = n.attrs.starts as number[];
-  if (starts.length === 0) return identity(n, e);
-  const ends = (n.attrs.sizes as number[]).map((s, i) => starts[i]! + s);
-  const axes = starts.map((_, i) => i);
-  e.node('Slice', [n.inputs[0]!, e.int64s(starts), e.int64s(ends), e.int64s(axes), e.int64s(n.attrs.strides as number[])], n.outputs);
+  const inputDims = n.inputDims[0]!;
+  const axes = inputDims.flatMap((d, i) => (isDynamic(d) ? [] : [i]));
+  if (axes.length === 0) return identity(n, e);
+  const starts = axes.map((i) => (n.attrs.starts as number[])[i]!);
+  const ends = axes.map((i, j) => starts[j]! + (n.attrs.sizes as number[])[i]!);
+  const steps = axes.map((i) => (n.attrs.strides as number[])[i]!);
+  e.node('Slice', [n.inputs[0]!, e.int64s(starts), e.int64s(ends), e.int64s(axes), e.int64s(steps)], n.outputs);
 });
 
 defineLowering('split', (n, e) => {
