@@ -54,6 +54,12 @@ test('the demo runs on its embedded weights', { skip: needsBuild }, () => {
   const probs = m[1]!.split(',').map(Number);
   assert.equal(probs.length, 4);
   assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+  // One dynamic graph grows its cache by one row per step; the example graph file loads and runs.
+  assert.match(r.stdout, /attention shapes \[1,1\] \[1,2\] \[1,3\] \[1,4\]/);
+  const mlp = /mlp\.webnn: probs\[2,3\] = \[([^\]]+)\]/.exec(r.stdout);
+  assert.ok(mlp, r.stdout);
+  const rows = mlp[1]!.split(',').map(Number);
+  assert.ok(Math.abs(rows.slice(0, 3).reduce((a, b) => a + b, 0) - 1) < 1e-3 && Math.abs(rows.slice(3).reduce((a, b) => a + b, 0) - 1) < 1e-3);
 });
 
 test('the README example runs and prints what its comment says', { skip: needsBuild }, () => {
