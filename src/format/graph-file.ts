@@ -250,6 +250,8 @@ export interface SavedGraph {
   tensors: Map<string, LazyTensor>;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function isRef(v: AttrValue): v is { $operand: number } {
   return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $operand?: unknown }).$operand === 'number';
 }
@@ -299,6 +301,9 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
   }
   const toValue = (v: AttrValue): Value => {
     if (isRef(v)) return names.get(v.$operand)!;
+    // A bigint the file form can hold as a plain number casts the same either way; only larger ones stay bigints
+    // (the text and JSON forms read integers beyond 2^53 as bigints and all others as numbers).
+    if (typeof v === 'bigint') return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
     if (Array.isArray(v)) return v.map(toValue);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toValue(x)]));
     return v;

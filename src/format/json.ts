@@ -1,6 +1,7 @@
 // The JSON form ("webnn-graph-json"): the same graph as the text form. Reading checks the document's structure
 // and names the JSON path of anything malformed; numbers that JSON cannot hold travel as strings.
 import { isDataType, DATA_TYPES } from '../graph/dtypes.js';
+import { printNumber } from './printer.js';
 import { GraphFileError, type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 
 export const JSON_FORMAT = 'webnn-graph-json';
@@ -44,9 +45,12 @@ export function toGraphJson(g: GraphFile): Record<string, unknown> {
 }
 
 export function printGraphJson(g: GraphFile): string {
-  // Big integers become marked strings for JSON.stringify, then bare numbers again.
-  const text = JSON.stringify(toGraphJson(g), (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000bigint:${v}` : v), 2);
-  return `${text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1')}\n`;
+  // Big integers, and doubles that are integers beyond 2^53 (written with an exponent so that they are read back
+  // as doubles, not bigints), become marked strings for JSON.stringify, then bare numbers again.
+  const raw = (_k: string, v: unknown) => (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))
+    ? `\u0000number:${printNumber(v)}` : v);
+  const text = JSON.stringify(toGraphJson(g), raw, 2);
+  return `${text.replace(/"\\u0000number:(-?[\d.e+-]+)"/g, '$1')}\n`;
 }
 
 function posAt(text: string, offset: number): Pos {
