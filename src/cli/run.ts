@@ -1,12 +1,13 @@
 // `tsnn run FILE --input name=VALUE ...`: builds the graph, feeds each input from a .npy file, a .json array or a
 // scalar, and prints every output's shape, data type and a summary (and writes DIR/<name>.npy with --output-dir).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MLTensor } from '../api/tensor.js';
 import { castNumber } from '../graph/cast.js';
 import { DTYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { toFloat16Bits } from '../graph/float16.js';
 import { elementCount } from '../graph/shape.js';
+import { writeFileAtomically } from '../format/atomic.js';
 import { buildGraphFile } from '../format/graph-file.js';
 import { GraphFileError, isDynamic, type Dim, type InputDecl } from '../format/model.js';
 import { readNpy, writeNpy } from '../format/npy.js';
@@ -110,7 +111,7 @@ export async function runCommand(file: string, opts: WeightOptions & { input?: s
       const bytes = new Uint8Array(await context.readTensor(tensor));
       const { dataType, shape } = { dataType: tensor.dataType as MLOperandDataType, shape: [...tensor.shape] };
       console.log(`${name}: ${summarize(dataType, shape, bytes)}`);
-      if (opts.outputDir) writeFileSync(join(opts.outputDir, `${name.replace(/[/\\]/g, '_')}.npy`), writeNpy({ dataType, shape, bytes }));
+      if (opts.outputDir) writeFileAtomically(join(opts.outputDir, `${name.replace(/[/\\]/g, '_')}.npy`), writeNpy({ dataType, shape, bytes }));
     }
   } finally {
     context.destroy();
