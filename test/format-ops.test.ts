@@ -326,3 +326,19 @@ for (const [i, row] of ROWS.entries()) {
     graph.destroy();
   });
 }
+
+test('option values of every kind survive text → GraphFile → JSON → GraphFile → text', () => {
+  const options = {
+    negZero: -0, nan: NaN, negInf: -Infinity, inf: Infinity, bigDouble: 2.5e20, maxDouble: 1.7976931348623157e308, tiny: 5e-324,
+    exactDouble: 9007199254740994, big: 12345678901234567890n, negBig: -12345678901234567890n, empty: [], emptyObj: {},
+    nested: { 'a b': [1, { k: null, true: false }], __proto__x: [[[]]] }, text: 'line\nbreak "q" \u2028 \\ é', yes: true, none: null,
+  };
+  const file = parseWebnn('webnn_graph "v" v1 { inputs { x: f32[2]; } nodes { y = relu(x); } outputs { y; } }');
+  Object.assign(file.nodes[0]!.options, options);
+  const text = printWebnn(file);
+  const parsed = parseWebnn(text);
+  assert.deepEqual(parsed.nodes[0]!.options, options);
+  assert.deepEqual(graphFromJson(toGraphJson(parsed)).nodes[0]!.options, options);
+  assert.deepEqual(parseGraphJsonText(printGraphJson(parsed)).nodes[0]!.options, options);
+  assert.equal(printWebnn(parseGraphJsonText(printGraphJson(parsed))), text);
+});

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, t
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GraphFileError, graphFromJson, loadGraph, ml, MLGraphBuilder, parseWebnn, saveGraph, type MLContext } from '../src/index.js';
+import { GraphFileError, graphFromJson, loadGraph, ml, MLGraphBuilder, parseWebnn, printWebnn, saveGraph, type MLContext } from '../src/index.js';
 import { buildGraphFile, orderNodes } from '../src/format/graph-file.js';
 import { parseGraphJsonText } from '../src/format/json.js';
 import { readNpy, writeNpy } from '../src/format/npy.js';
@@ -315,4 +315,14 @@ test('loading leaves the caller\'s documents and files unchanged', async () => {
   assert.ok(Object.is(g.nodes[0]!.options.maxValue, -0));
   const r = await ctx.compute(await buildGraphFile(ctx, g), { x: Float32Array.from([-1, 2]) });
   assert.deepEqual([...r.y!.data], [-1, -0]);
+});
+
+test('a label that reads like a number ("-0", "NaN") stays a string through the JSON form', async () => {
+  for (const label of ['-0', 'NaN', 'Infinity']) {
+    const g = parseGraphJsonText(`{"format": "webnn-graph-json", "version": 1, "inputs": {"x": {"dataType": "float32", "shape": [2]}},
+      "nodes": [{"id": "y", "op": "reshape", "inputs": ["x"], "options": {"newShape": [3], "label": "${label}"}}], "outputs": {"y": "y"}}`);
+    assert.equal(g.nodes[0]!.options.label, label);
+    assert.equal(parseWebnn(printWebnn(g)).nodes[0]!.options.label, label);
+    await rejects(printWebnn(g), new RegExp(`reshape \\[${label}\\]: newShape \\[3\\] has 3 elements`));
+  }
 });

@@ -203,6 +203,13 @@ function init(v: unknown, path: string): ConstInit {
   return fail(`${path}.kind`, '"weights", "scalar" or "inlineBytes"', o.kind ?? null);
 }
 
+/** Options from JSON; a label is always a string, so a label "NaN" or "-0" stays one. */
+function optionsFromJson(o: Record<string, unknown>): Record<string, Value> {
+  const out = fromJsonValue(o) as Record<string, Value>;
+  if (typeof o.label === 'string') out.label = o.label;
+  return out;
+}
+
 /** A GraphFile from a parsed JSON document. */
 export function graphFromJson(doc: unknown): GraphFile {
   const d = obj(doc, '$');
@@ -236,7 +243,7 @@ export function graphFromJson(doc: unknown): GraphFile {
       id: str(o.id, `$.nodes[${i}].id`),
       op: str(o.op, `$.nodes[${i}].op`),
       inputs: strList(o.inputs ?? [], `$.nodes[${i}].inputs`),
-      options: fromJsonValue(obj(o.options ?? {}, `$.nodes[${i}].options`)) as Record<string, Value>,
+      options: optionsFromJson(obj(o.options ?? {}, `$.nodes[${i}].options`)),
     };
     if (o.outputs !== undefined && o.outputs !== null) node.outputs = strList(o.outputs, `$.nodes[${i}].outputs`);
     g.nodes.push(node);
