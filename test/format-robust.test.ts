@@ -227,6 +227,8 @@ test('tsnn run/validate/convert: bad inputs and files exit 1 with one line, no s
   writeFileSync(join(dir, 'i32.npy'), writeNpy({ dataType: 'int32', shape: [2, 3], bytes: new Uint8Array(24) }));
   writeFileSync(join(dir, 'shape.npy'), writeNpy({ dataType: 'float32', shape: [3, 2], bytes: new Uint8Array(24) }));
   writeFileSync(join(dir, 'fortran.npy'), Buffer.from(good.toString('latin1').replace("'fortran_order': False", "'fortran_order': True "), 'latin1'));
+  writeFileSync(join(dir, 'jagged.json'), '[[1, 2, 3], [4, 5]]');
+  writeFileSync(join(dir, 'strings.json'), '[["1", 2, 3], [4, 5, 6]]');
   writeFileSync(join(dir, 'deep.webnn'), `webnn_graph "g" v1 { nodes { y = relu(x, a=${'['.repeat(50_000)}`);
   writeFileSync(join(dir, 'long.webnn'), `webnn_graph "g" v1 { inputs { ${'x'.repeat(10_000_000)}: f32[2] } }`);
   const cases: [string[], RegExp][] = [
@@ -234,7 +236,11 @@ test('tsnn run/validate/convert: bad inputs and files exit 1 with one line, no s
     [['run', 'r.webnn', '--input', 'x=i32.npy'], /^i32\.npy: input 'x' is float32, the file holds int32$/],
     [['run', 'r.webnn', '--input', 'x=shape.npy'], /^input 'x' is \[3, 2\], expected \[2, 3\]$/],
     [['run', 'r.webnn', '--input', 'x=fortran.npy'], /^fortran\.npy: not a readable \.npy file: Fortran-ordered arrays are not supported/],
-    [['run', 'r.webnn', '--input', 'x=missing.npy'], /^tsnn: ENOENT: no such file or directory/],
+    [['run', 'r.webnn', '--input', 'x=missing.npy'], /^missing\.npy: cannot read the file: ENOENT$/],
+    [['run', 'r.webnn', '--input', 'x=jagged.json'], /^jagged\.json: nested arrays have different lengths$/],
+    [['run', 'r.webnn', '--input', 'x=strings.json'], /^strings\.json: expected numbers or nested arrays of numbers, found "1"$/],
+    [['pack-weights', 'missing.safetensors', '--out', 'q.weights'], /^missing\.safetensors: cannot read the file: ENOENT$/],
+    [['pack-weights', 'missing.npy', '--out', 'q.weights'], /^missing\.npy: cannot read the file: ENOENT$/],
     [['validate', 'deep.webnn'], /^deep\.webnn:1:301: arrays and objects nested more than 256 deep: expected a flatter value$/],
     [['validate', 'long.webnn'], /^long\.webnn:1:10000040: expected ';' after the input's type, found '}'$/],
     [['convert', 'r.webnn', '--to', 'json', '-o', join(dir, 'r.webnn', 'out.json')], /r\.webnn\/out\.json: cannot write the file: ENOTDIR$/],

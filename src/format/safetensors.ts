@@ -1,14 +1,15 @@
 // Reading weights from a .safetensors file: u64 little-endian header length, a JSON header of
 // name → {dtype, shape, data_offsets} (offsets after the header), then the data. bfloat16 tensors are widened to
 // float32, which WebNN has and bfloat16 is not.
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DTYPES, type MLOperandDataType } from '../graph/dtypes.js';
+import { writeFileAtomically } from './atomic.js';
 import { parseJson } from './json.js';
 import { jsonReason } from './manifest.js';
 import type { ExternalConstant } from '../graph/ir.js';
-import { describeValue, GraphFileError } from './model.js';
-import { readExactly, type TensorData, type TensorInfo, type WeightSource } from './weights.js';
+import { describeValue, GraphFileError, putEntry } from './model.js';
+import { openToRead, readExactly, type TensorData, type TensorInfo, type WeightSource } from './weights.js';
 
 const DTYPE_NAMES: Record<string, MLOperandDataType> = {
   F32: 'float32', F16: 'float16', I32: 'int32', U32: 'uint32', I64: 'int64', U64: 'uint64', I8: 'int8', U8: 'uint8', BOOL: 'uint8',
@@ -22,7 +23,7 @@ export class SafetensorsWeights implements WeightSource {
   private readonly entries = new Map<string, Entry>();
 
   constructor(readonly file: string) {
-    this.fd = openSync(file, 'r');
+    this.fd = openToRead(file);
     try {
       const size = fstatSync(this.fd).size;
       const fail = (why: string): never => {
@@ -116,19 +117,12 @@ export function writeSafetensors(file: string, tensors: Iterable<[string, Tensor
   for (const [name, t] of list) {
     const dtype = t.dtype ?? NAME_OF[t.dataType];
     if (!dtype) throw new GraphFileError(`no safetensors dtype for ${t.dataType}`);
-    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.byteLength] };
+    putEntry(header, name, { dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.byteLength] });
     offset += t.bytes.byteLength;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8);
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, len);
-    writeSync(fd, json);
-    for (const [, t] of list) writeSync(fd, t.bytes);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileAtomically(file, Buffer.concat([len, Buffer.from(json), ...list.map(([, t]) => t.bytes)]));
 }

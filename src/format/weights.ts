@@ -37,6 +37,15 @@ export interface WeightSource {
   close(): void;
 }
 
+/** Opens a file to read, or says in one line which file cannot be read and why. */
+export function openToRead(file: string): number {
+  try {
+    return openSync(file, 'r');
+  } catch (err) {
+    throw new GraphFileError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, file);
+  }
+}
+
 /** Fills `target` from `fd` at `position`; throws when the file ends first. */
 export function readExactly(fd: number, target: Uint8Array, position: number, file: string): void {
   let done = 0;
@@ -53,7 +62,7 @@ export class ManifestWeights implements WeightSource {
   readonly hasHeader: boolean;
 
   constructor(readonly file: string, readonly manifest: Manifest) {
-    this.fd = openSync(file, 'r');
+    this.fd = openToRead(file);
     try {
       this.size = fstatSync(this.fd).size;
       const head = new Uint8Array(Math.min(WEIGHTS_HEADER_BYTES, this.size));
@@ -80,7 +89,13 @@ export class ManifestWeights implements WeightSource {
   }
 
   static open(weightsFile: string, manifestFile: string): ManifestWeights {
-    return new ManifestWeights(weightsFile, parseManifest(readFileSync(manifestFile, 'utf8'), manifestFile));
+    let text: string;
+    try {
+      text = readFileSync(manifestFile, 'utf8');
+    } catch (err) {
+      throw new GraphFileError(`cannot read the manifest: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, manifestFile);
+    }
+    return new ManifestWeights(weightsFile, parseManifest(text, manifestFile));
   }
 
   keys(): string[] {
