@@ -241,6 +241,7 @@ test('tsnn run/validate/convert: bad inputs and files exit 1 with one line, no s
     [['run', 'r.webnn', '--input', 'x=strings.json'], /^strings\.json: expected numbers or nested arrays of numbers, found "1"$/],
     [['pack-weights', 'missing.safetensors', '--out', 'q.weights'], /^missing\.safetensors: cannot read the file: ENOENT$/],
     [['pack-weights', 'missing.npy', '--out', 'q.weights'], /^missing\.npy: cannot read the file: ENOENT$/],
+    [['pack-weights', 'x=trunc.npy', '--out', 'q.safetensors'], /^q\.safetensors: tsnn writes weights as a weights file with a manifest, not as safetensors: name it \.weights$/],
     [['validate', 'deep.webnn'], /^deep\.webnn:1:301: arrays and objects nested more than 256 deep: expected a flatter value$/],
     [['validate', 'long.webnn'], /^long\.webnn:1:10000040: expected ';' after the input's type, found '}'$/],
     [['convert', 'r.webnn', '--to', 'json', '-o', join(dir, 'r.webnn', 'out.json')], /r\.webnn\/out\.json: cannot write the file: ENOTDIR$/],
@@ -280,6 +281,9 @@ test('saveGraph writes all files or none: a failure mid-way leaves the old files
   files.forEach((f, i) => assert.deepEqual(readFileSync(join(outDir, f)), before[i], `${f} is intact`));
   saveGraph(g2, join(outDir, 'g2.json'));
   assert.deepEqual(Object.keys((await loadGraph(ctx, join(outDir, 'g2.json'))).outputDescriptors), ['out:0']);
+  // A weights file named .safetensors would be read back as safetensors: refused.
+  assert.throws(() => saveGraph(loaded, join(outDir, 'st.webnn'), { weights: join(outDir, 'st.safetensors') }),
+    /st\.safetensors: tsnn writes weights as a weights file with a manifest, not as safetensors: name it \.weights$/);
   // A directory that cannot be written: a one-line error naming the file.
   assert.throws(() => saveGraph(g2, join(out, 'x.json')), (err: unknown) => err instanceof GraphFileError && /g\.webnn\/x\.json: cannot write the file: ENOTDIR$/.test(err.message));
   loaded.destroy();

@@ -11,7 +11,7 @@ import { buildGraphFile, graphToFile } from './graph-file.js';
 import { SafetensorsWeights } from './safetensors.js';
 import { writeFilesAtomically } from './atomic.js';
 import { printManifest } from './manifest.js';
-import { ManifestWeights, writeWeightsTo, type TensorData, type WeightSource } from './weights.js';
+import { checkWeightsPath, ManifestWeights, writeWeightsTo, type TensorData, type WeightSource } from './weights.js';
 
 export type GraphFormat = 'webnn' | 'json';
 
@@ -114,6 +114,7 @@ export function saveGraph(graph: MLGraph, path: string, options: SaveGraphOption
   if (tensors.size > 0) {
     saved.weights = options.weights ?? `${stemOf(path)}.weights`;
     saved.manifest = options.manifest ?? `${stemOf(path)}.manifest.json`;
+    checkWeightsPath(saved.weights);
     const target = resolve(saved.weights);
     for (const ext of graphInternals(graph)!.ir.externalConstants?.values() ?? []) {
       if (ext.path === target) throw new GraphFileError(`saveGraph: ${saved.weights} holds this graph's constants (it was loaded from it); save the weights elsewhere`);

@@ -2,7 +2,7 @@
 // located by a manifest. Tensors are read one at a time straight into their own buffers with positioned reads,
 // so loading never holds the whole file in memory next to the tensors made from it.
 import { closeSync, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { MLOperandDataType } from '../graph/dtypes.js';
 import type { ExternalConstant } from '../graph/ir.js';
 import { parseManifest, printManifest, MANIFEST_FORMAT, type Manifest, type ManifestTensor } from './manifest.js';
@@ -158,10 +158,21 @@ export function writeWeightsTo(out: PendingFile, tensors: Iterable<[string, Tens
 }
 
 /**
+ * Refuses to write a weights file named .safetensors: loading takes such a file for a safetensors file and would
+ * not read it.
+ */
+export function checkWeightsPath(weightsFile: string): void {
+  if (extname(weightsFile).toLowerCase() === '.safetensors') {
+    throw new GraphFileError('tsnn writes weights as a weights file with a manifest, not as safetensors: name it .weights', undefined, weightsFile);
+  }
+}
+
+/**
  * Writes a weights file and its manifest (see writeWeightsTo); on any failure, including one while producing a
  * tensor, neither file is changed.
  */
 export function writeWeights(weightsFile: string, manifestFile: string, tensors: Iterable<[string, TensorData]>): Manifest {
+  checkWeightsPath(weightsFile);
   return writeFilesAtomically([weightsFile, manifestFile], ([w, m]) => {
     const manifest = writeWeightsTo(w!, tensors);
     m!.write(printManifest(manifest));
