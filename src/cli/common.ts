@@ -1,12 +1,22 @@
 // What the graph-file commands share: the usage error (exit code 2), loading a graph with its weights, and
 // summaries of tensors.
+import { readFileSync } from 'node:fs';
 import { ml } from '../api/ml.js';
 import type { MLContext } from '../api/context.js';
 import { fromFloat16Bits } from '../graph/float16.js';
 import { DTYPES, viewAs, type MLOperandDataType } from '../graph/dtypes.js';
 import { openWeights, readGraphFile, type WeightPaths } from '../format/io.js';
-import type { GraphFile } from '../format/model.js';
+import { GraphFileError, type GraphFile } from '../format/model.js';
 import type { WeightSource } from '../format/weights.js';
+
+/** A file the command reads (an input, a tensor); failing to read it is a one-line error naming it (exit code 1). */
+export function readDataFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new GraphFileError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, path);
+  }
+}
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}

@@ -1,11 +1,11 @@
 // `tsnn convert FILE --to webnn|json|onnx`: between the text and JSON forms (weights untouched), or to an ONNX
 // model (built first, so it is validated; large weights as external data).
-import { writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { buildGraphFile, orderNodes } from '../format/graph-file.js';
 import { printGraph, readGraphFile, stemOf } from '../format/io.js';
 import { GraphFileError } from '../format/model.js';
 import { exportOnnx } from '../format/onnx-export.js';
+import { writeFileAtomically } from '../format/atomic.js';
 import { cpuContext, openGraph, UsageError, type WeightOptions } from './common.js';
 
 const TARGETS = ['webnn', 'json', 'onnx'] as const;
@@ -42,7 +42,7 @@ export async function convertCommand(file: string, opts: WeightOptions & { to: s
   const text = printGraph(g, to);
   if (out === '-') process.stdout.write(text);
   else {
-    writeFileSync(out, text);
+    writeFileAtomically(out, text);
     console.log(`wrote ${out}${basename(stemOf(out)) !== basename(stemOf(file)) ? ' (its weights keep their names; pass --weights/--manifest when loading it)' : ''}`);
   }
 }

@@ -1,12 +1,11 @@
 // `tsnn pack-weights TENSOR... --out FILE`: tensors from .npy files (name=file.npy, or file.npy named by its stem)
 // and .safetensors files (every tensor in them) → one headered weights file and its manifest.
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { readNpy } from '../format/npy.js';
 import { SafetensorsWeights } from '../format/safetensors.js';
 import { stemOf } from '../format/io.js';
 import { writeWeights, type TensorData } from '../format/weights.js';
-import { UsageError } from './common.js';
+import { readDataFile, UsageError } from './common.js';
 
 export function packWeightsCommand(sources: string[], opts: { out: string; manifest?: string }): void {
   if (sources.length === 0) throw new UsageError('pack-weights needs at least one tensor source (name=file.npy, file.npy or file.safetensors)');
@@ -34,7 +33,7 @@ export function packWeightsCommand(sources: string[], opts: { out: string; manif
           st.close();
         }
       } else if (extname(path).toLowerCase() === '.npy') {
-        yield [claim(name ?? basename(path, '.npy')), readNpy(new Uint8Array(readFileSync(path)), path)];
+        yield [claim(name ?? basename(path, '.npy')), readNpy(new Uint8Array(readDataFile(path)), path)];
       } else {
         throw new UsageError(`${src}: expected name=file.npy, file.npy or file.safetensors`);
       }

@@ -1,18 +1,19 @@
 // `tsnn run FILE --input name=VALUE ...`: builds the graph, feeds each input from a .npy file, a .json array or a
 // scalar, and prints every output's shape, data type and a summary (and writes DIR/<name>.npy with --output-dir).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MLTensor } from '../api/tensor.js';
 import { castNumber } from '../graph/cast.js';
 import { DTYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { toFloat16Bits } from '../graph/float16.js';
 import { elementCount } from '../graph/shape.js';
+import { writeFileAtomically } from '../format/atomic.js';
 import { buildGraphFile } from '../format/graph-file.js';
-import { GraphFileError, isDynamic, type Dim, type InputDecl } from '../format/model.js';
+import { describeValue, GraphFileError, isDynamic, type Dim, type InputDecl } from '../format/model.js';
 import { readNpy, writeNpy } from '../format/npy.js';
 import { parseJson } from '../format/json.js';
 import type { TensorData } from '../format/weights.js';
-import { cpuContext, openGraph, summarize, UsageError, type WeightOptions } from './common.js';
+import { cpuContext, openGraph, readDataFile, summarize, UsageError, type WeightOptions } from './common.js';
 
 /** Bytes of `values` as `dataType`, each cast the way the spec casts numbers. */
 function encode(dataType: MLOperandDataType, values: readonly (number | bigint)[]): Uint8Array {
@@ -27,10 +28,10 @@ function encode(dataType: MLOperandDataType, values: readonly (number | bigint)[
 
 function jsonShape(v: unknown, what: string): { shape: number[]; flat: (number | bigint)[] } {
   if (typeof v === 'number' || typeof v === 'bigint') return { shape: [], flat: [v] };
-  if (!Array.isArray(v)) throw new UsageError(`${what}: expected numbers or nested arrays of numbers`);
+  if (!Array.isArray(v)) throw new GraphFileError(`expected numbers or nested arrays of numbers, found ${describeValue(v)}`, undefined, what);
   const parts = v.map((x) => jsonShape(x, what));
   const inner = parts[0]?.shape ?? [];
-  if (parts.some((p) => p.shape.join() !== inner.join())) throw new UsageError(`${what}: nested arrays have different lengths`);
+  if (parts.some((p) => p.shape.join() !== inner.join())) throw new GraphFileError('nested arrays have different lengths', undefined, what);
   return { shape: [v.length, ...inner], flat: parts.flatMap((p) => p.flat) };
 }
 
@@ -47,14 +48,14 @@ function fit(name: string, decl: readonly Dim[], given: readonly number[]): numb
 export function readInput(name: string, decl: InputDecl, spec: string): TensorData {
   const staticShape = decl.shape.some(isDynamic) ? undefined : (decl.shape as number[]);
   if (spec.endsWith('.npy')) {
-    const t = readNpy(new Uint8Array(readFileSync(spec)), spec);
+    const t = readNpy(new Uint8Array(readDataFile(spec)), spec);
     if (t.dataType !== decl.dataType) throw new GraphFileError(`input '${name}' is ${decl.dataType}, the file holds ${t.dataType}`, undefined, spec);
     return { ...t, shape: fit(name, decl.shape, t.shape) };
   }
   if (spec.endsWith('.json')) {
     let doc: unknown;
     try {
-      doc = parseJson(readFileSync(spec, 'utf8'));
+      doc = parseJson(readDataFile(spec).toString('utf8'));
     } catch (err) {
       throw err instanceof GraphFileError ? err.inFile(spec) : err;
     }
@@ -110,7 +111,7 @@ export async function runCommand(file: string, opts: WeightOptions & { input?: s
       const bytes = new Uint8Array(await context.readTensor(tensor));
       const { dataType, shape } = { dataType: tensor.dataType as MLOperandDataType, shape: [...tensor.shape] };
       console.log(`${name}: ${summarize(dataType, shape, bytes)}`);
-      if (opts.outputDir) writeFileSync(join(opts.outputDir, `${name.replace(/[/\\]/g, '_')}.npy`), writeNpy({ dataType, shape, bytes }));
+      if (opts.outputDir) writeFileAtomically(join(opts.outputDir, `${name.replace(/[/\\]/g, '_')}.npy`), writeNpy({ dataType, shape, bytes }));
     }
   } finally {
     context.destroy();

@@ -3,14 +3,14 @@
 // nodes. The signature table says which arguments are operands and which are literals.
 import { adoptConstant, adoptExternalConstant, MLGraphBuilder, type MLNamedOperands } from '../api/builder.js';
 import type { MLContext } from '../api/context.js';
-import { byteLength } from '../api/descriptor.js';
+import { byteLength, checkDescriptor } from '../api/descriptor.js';
 import { graphInternals, type MLGraph } from '../api/graph.js';
 import type { MLOperand } from '../api/operand.js';
 import { encodeScalar } from '../graph/cast.js';
 import { DTYPES } from '../graph/dtypes.js';
 import { dimsOf, readConstant, type AttrValue } from '../graph/ir.js';
 import { getOp } from '../ops/registry.js';
-import { GraphFileError, IDENT, emptyGraphFile, isDynamic, posOf, type ConstDecl, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
+import { describeValue, GraphFileError, hasEntry, IDENT, putEntry, emptyGraphFile, isDynamic, posOf, type ConstDecl, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 import { outputPositions } from './parser.js';
 import { signatureOf } from './signatures.js';
 import type { TensorData, WeightSource } from './weights.js';
@@ -56,24 +56,36 @@ export function orderNodes(g: GraphFile): NodeDecl[] {
     }
     return refs.filter((r) => producer.has(r)).map((r) => producer.get(r)!);
   });
+  // Depth-first with an explicit stack (a long chain of nodes must not overflow the call stack).
   const state = new Uint8Array(g.nodes.length); // 0 new, 1 on the path, 2 done
   const order: NodeDecl[] = [];
   const path: number[] = [];
-  const visit = (i: number): void => {
-    if (state[i] === 2) return;
-    if (state[i] === 1) {
-      const cycle = [...path.slice(path.indexOf(i)), i].map((k) => `'${g.nodes[k]!.id}'`);
-      const at = where(g.nodes[i]!, i);
-      throw new GraphFileError(`${at.prefix}cycle: ${cycle.join(' → ')} (expected every value to depend only on values computed before it)`, at.pos);
+  const nextDep: number[] = [];
+  for (let root = 0; root < g.nodes.length; root++) {
+    if (state[root] !== 0) continue;
+    state[root] = 1;
+    path.push(root);
+    nextDep.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const i = path[top]!;
+      const d = deps[i]![nextDep[top]!++];
+      if (d === undefined) {
+        state[i] = 2;
+        order.push(g.nodes[i]!);
+        path.pop();
+        nextDep.pop();
+      } else if (state[d] === 1) {
+        const cycle = [...path.slice(path.indexOf(d)), d].map((k) => `'${g.nodes[k]!.id}'`);
+        const at = where(g.nodes[d]!, d);
+        throw new GraphFileError(`${at.prefix}cycle: ${cycle.join(' → ')} (expected every value to depend only on values computed before it)`, at.pos);
+      } else if (state[d] === 0) {
+        state[d] = 1;
+        path.push(d);
+        nextDep.push(0);
+      }
     }
-    state[i] = 1;
-    path.push(i);
-    for (const d of deps[i]!) visit(d);
-    path.pop();
-    state[i] = 2;
-    order.push(g.nodes[i]!);
-  };
-  for (let i = 0; i < g.nodes.length; i++) visit(i);
+  }
   for (const [name, ref] of Object.entries(g.outputs)) {
     if (!defined.has(ref)) throw new GraphFileError(`output '${name}' refers to '${ref}', which is not defined: expected a node's output`, outputPositions(g).get(name));
   }
@@ -89,7 +101,7 @@ function operandOptionRefs(node: NodeDecl, index: number): string[] {
     if (v === undefined || v === null) continue;
     if (typeof v !== 'string') {
       const at = where(node, index);
-      throw new GraphFileError(`${at.prefix}${node.op} option '${k}' must name an operand, found ${JSON.stringify(v)}`, at.pos);
+      throw new GraphFileError(`${at.prefix}${node.op} option '${k}' must name an operand, found ${describeValue(v)}`, at.pos);
     }
     refs.push(v);
   }
@@ -105,7 +117,17 @@ export function constantBytes(name: string, c: ConstDecl, weights: WeightSource 
 /** Constants this large stay in their weights file when the backend can read them there. */
 const EXTERNAL_FROM = 1 << 20;
 
+/** The builder's descriptor checks, before any bytes are read or made: a huge declared shape is an error, not an allocation. */
+function checkConstDescriptor(name: string, c: ConstDecl): void {
+  try {
+    checkDescriptor({ dataType: c.dataType, shape: c.shape }, `constant '${name}'`);
+  } catch (err) {
+    throw new GraphFileError((err as Error).message, posOf(c));
+  }
+}
+
 function inlineBytes(name: string, c: ConstDecl): Uint8Array {
+  checkConstDescriptor(name, c);
   const pos = posOf(c);
   const expected = byteLength({ dataType: c.dataType, shape: c.shape });
   const declared = `${DTYPES[c.dataType].short}[${c.shape.join(', ')}]`;
@@ -126,6 +148,7 @@ function inlineBytes(name: string, c: ConstDecl): Uint8Array {
 /** Checks a @weights constant against its tensor in the weights (nothing to check for other initialisers). */
 function checkWeights(name: string, c: ConstDecl, weights: WeightSource | undefined): void {
   if (c.init.kind !== 'weights') return;
+  checkConstDescriptor(name, c);
   const pos = posOf(c);
   const expected = byteLength({ dataType: c.dataType, shape: c.shape });
   const declared = `${DTYPES[c.dataType].short}[${c.shape.join(', ')}]`;
@@ -177,8 +200,9 @@ export function replay(context: MLContext, g: GraphFile, weights?: WeightSource)
       rethrow(err, posOf(c), `constant '${name}': `);
     }
   }
+  const indexOf = new Map(g.nodes.map((n, i) => [n, i]));
   for (const node of order) {
-    const at = where(node, g.nodes.indexOf(node));
+    const at = where(node, indexOf.get(node)!);
     const sig = signatureOf(node.op);
     const method = (builder as unknown as Record<string, unknown>)[node.op];
     if (!sig || typeof method !== 'function' || !getOp(node.op)) {
@@ -202,7 +226,7 @@ export function replay(context: MLContext, g: GraphFile, weights?: WeightSource)
     }
     for (const [k, v] of Object.entries(node.options)) {
       if (sig.params.some((p) => p.name === k)) continue;
-      options[k] = sig.operandOptions.includes(k) && typeof v === 'string' ? operand(v) : v;
+      putEntry(options, k, sig.operandOptions.includes(k) && typeof v === 'string' ? operand(v) : v);
     }
     args.push(options);
     let result: MLOperand | MLOperand[];
@@ -220,10 +244,10 @@ export function replay(context: MLContext, g: GraphFile, weights?: WeightSource)
   }
   const outputs: MLNamedOperands = {};
   for (const [name, ref] of Object.entries(g.outputs)) {
-    if (ref in g.inputs || ref in g.consts) {
-      throw new GraphFileError(`output '${name}' names ${ref in g.inputs ? 'input' : 'constant'} '${ref}': expected a node's output`, outputPositions(g).get(name));
+    if (hasEntry(g.inputs, ref) || hasEntry(g.consts, ref)) {
+      throw new GraphFileError(`output '${name}' names ${hasEntry(g.inputs, ref) ? 'input' : 'constant'} '${ref}': expected a node's output`, outputPositions(g).get(name));
     }
-    outputs[name] = values.get(ref)!;
+    putEntry(outputs, name, values.get(ref)!);
   }
   if (Object.keys(outputs).length === 0) throw new GraphFileError('the graph has no outputs: expected at least one name in the outputs block');
   return { builder, outputs };
@@ -249,6 +273,8 @@ export interface SavedGraph {
    */
   tensors: Map<string, LazyTensor>;
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function isRef(v: AttrValue): v is { $operand: number } {
   return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $operand?: unknown }).$operand === 'number';
@@ -284,21 +310,24 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
     const desc = ir.operands[input.operand]!.desc;
     const shape = dimsOf(desc);
     dynamic ||= shape.some(isDynamic);
-    file.inputs[input.name] = { dataType: desc.dataType, shape: shape.map((d) => (isDynamic(d) ? { name: d.name, maxSize: d.maxSize } : d)) };
+    putEntry(file.inputs, input.name, { dataType: desc.dataType, shape: shape.map((d) => (isDynamic(d) ? { name: d.name, maxSize: d.maxSize } : d)) });
   }
   file.version = dynamic ? 2 : 1;
   const constantIds = [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])].sort((a, b) => a - b);
   for (const id of constantIds) {
     const { dataType, shape } = ir.operands[id]!.desc;
     const name = names.get(id)!;
-    if (opts.inline) file.consts[name] = { dataType, shape: [...shape], init: { kind: 'inlineBytes', bytes: [...readConstant(ir, id)!] } };
+    if (opts.inline) putEntry(file.consts, name, { dataType, shape: [...shape], init: { kind: 'inlineBytes', bytes: [...readConstant(ir, id)!] } });
     else {
-      file.consts[name] = { dataType, shape: [...shape], init: { kind: 'weights', ref: name } };
+      putEntry(file.consts, name, { dataType, shape: [...shape], init: { kind: 'weights', ref: name } });
       tensors.set(name, { dataType, shape: [...shape], bytes: () => readConstant(ir, id)! });
     }
   }
   const toValue = (v: AttrValue): Value => {
     if (isRef(v)) return names.get(v.$operand)!;
+    // A bigint the file form can hold as a plain number casts the same either way; only larger ones stay bigints
+    // (the text and JSON forms read integers beyond 2^53 as bigints and all others as numbers).
+    if (typeof v === 'bigint') return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
     if (Array.isArray(v)) return v.map(toValue);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toValue(x)]));
     return v;
@@ -310,18 +339,18 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
     sig.params.forEach((p, i) => {
       const a = node.call![i] ?? null;
       if (p.kind === 'value') {
-        decl.options[p.name] = toValue(a);
+        putEntry(decl.options, p.name, toValue(a));
       } else {
         for (const x of Array.isArray(a) ? a : [a]) if (isRef(x)) decl.inputs.push(names.get(x.$operand)!);
       }
     });
     const options = node.call[sig.params.length];
     if (options && typeof options === 'object' && !Array.isArray(options)) {
-      for (const [k, v] of Object.entries(options)) if (!(k === 'label' && v === '')) decl.options[k] = toValue(v);
+      for (const [k, v] of Object.entries(options)) if (!(k === 'label' && v === '')) putEntry(decl.options, k, toValue(v));
     }
     if (getOp(node.op)?.multipleOutputs) decl.outputs = node.outputs.map((o) => names.get(o)!);
     file.nodes.push(decl);
   }
-  for (const out of ir.outputs) file.outputs[out.name] = names.get(out.operand)!;
+  for (const out of ir.outputs) putEntry(file.outputs, out.name, names.get(out.operand)!);
   return { file, tensors };
 }

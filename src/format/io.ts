@@ -1,5 +1,5 @@
 // Graph files on disk: reading either form, the default weights paths beside a graph, saveGraph and loadGraph.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { MLContext } from '../api/context.js';
 import { graphInternals, type MLGraph } from '../api/graph.js';
@@ -9,7 +9,9 @@ import { parseWebnn } from './parser.js';
 import { printWebnn } from './printer.js';
 import { buildGraphFile, graphToFile } from './graph-file.js';
 import { SafetensorsWeights } from './safetensors.js';
-import { ManifestWeights, writeWeights, type TensorData, type WeightSource } from './weights.js';
+import { writeFilesAtomically } from './atomic.js';
+import { printManifest } from './manifest.js';
+import { checkWeightsPath, ManifestWeights, writeWeightsTo, type TensorData, type WeightSource } from './weights.js';
 
 export type GraphFormat = 'webnn' | 'json';
 
@@ -112,15 +114,22 @@ export function saveGraph(graph: MLGraph, path: string, options: SaveGraphOption
   if (tensors.size > 0) {
     saved.weights = options.weights ?? `${stemOf(path)}.weights`;
     saved.manifest = options.manifest ?? `${stemOf(path)}.manifest.json`;
+    checkWeightsPath(saved.weights);
     const target = resolve(saved.weights);
     for (const ext of graphInternals(graph)!.ir.externalConstants?.values() ?? []) {
       if (ext.path === target) throw new GraphFileError(`saveGraph: ${saved.weights} holds this graph's constants (it was loaded from it); save the weights elsewhere`);
     }
-    // One tensor in memory at a time: constants left in their weights file are read as they are written.
-    writeWeights(saved.weights, saved.manifest, (function* () {
-      for (const [key, t] of tensors) yield [key, { dataType: t.dataType, shape: t.shape, bytes: t.bytes() }] as [string, TensorData];
-    })());
   }
-  writeFileSync(path, text);
+  // All files or none: each is written under a temporary name and renamed over its target once all are complete, the
+  // graph last. One tensor in memory at a time: constants left in their weights file are read as they are written.
+  writeFilesAtomically(saved.weights ? [saved.weights, saved.manifest!, path] : [path], (files) => {
+    if (saved.weights) {
+      const manifest = writeWeightsTo(files[0]!, (function* () {
+        for (const [key, t] of tensors) yield [key, { dataType: t.dataType, shape: t.shape, bytes: t.bytes() }] as [string, TensorData];
+      })());
+      files[1]!.write(printManifest(manifest));
+    }
+    files[files.length - 1]!.write(text);
+  });
   return saved;
 }

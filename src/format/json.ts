@@ -1,7 +1,8 @@
 // The JSON form ("webnn-graph-json"): the same graph as the text form. Reading checks the document's structure
 // and names the JSON path of anything malformed; numbers that JSON cannot hold travel as strings.
 import { isDataType, DATA_TYPES } from '../graph/dtypes.js';
-import { GraphFileError, type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
+import { printNumber } from './printer.js';
+import { describeValue, GraphFileError, MAX_NESTING, putEntry, type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 
 export const JSON_FORMAT = 'webnn-graph-json';
 
@@ -18,7 +19,7 @@ function toJsonValue(v: Value): unknown {
 }
 
 function fromJsonValue(v: unknown): Value {
-  if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v]!;
+  if (typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v]!;
   if (Array.isArray(v)) return v.map(fromJsonValue);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromJsonValue(x)]));
   return v as Value;
@@ -44,9 +45,12 @@ export function toGraphJson(g: GraphFile): Record<string, unknown> {
 }
 
 export function printGraphJson(g: GraphFile): string {
-  // Big integers become marked strings for JSON.stringify, then bare numbers again.
-  const text = JSON.stringify(toGraphJson(g), (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000bigint:${v}` : v), 2);
-  return `${text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1')}\n`;
+  // Big integers, and doubles that are integers beyond 2^53 (written with an exponent so that they are read back
+  // as doubles, not bigints), become marked strings for JSON.stringify, then bare numbers again.
+  const raw = (_k: string, v: unknown) => (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))
+    ? `\u0000number:${printNumber(v)}` : v);
+  const text = JSON.stringify(toGraphJson(g), raw, 2);
+  return `${text.replace(/"\\u0000number:(-?[\d.e+-]+)"/g, '$1')}\n`;
 }
 
 function posAt(text: string, offset: number): Pos {
@@ -67,11 +71,29 @@ export function parseJson(text: string): unknown {
     const near = i < text.length ? `'${text[i]}'` : 'the end of the text';
     throw new GraphFileError(`invalid JSON: unexpected ${near}`, posAt(text, i));
   };
-  const LITERAL = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const value = (): unknown => {
+  // Strings are scanned by hand (a regular expression over a long string can overflow the regex engine's stack).
+  const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  const string = (): string => {
+    const start = i++;
+    for (;;) {
+      const ch = text.charCodeAt(i);
+      if (Number.isNaN(ch)) throw new GraphFileError('invalid JSON: unterminated string', posAt(text, start));
+      if (ch === 0x22) break;
+      if (ch < 0x20) throw new GraphFileError('invalid JSON: control character in a string: expected \\n, \\t or \\uXXXX', posAt(text, i));
+      i += ch === 0x5c ? 2 : 1;
+    }
+    i++;
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      throw new GraphFileError('invalid JSON: invalid escape in string: expected \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX', posAt(text, start));
+    }
+  };
+  const value = (depth: number): unknown => {
     ws();
     const c = text[i];
     if (c === '{' || c === '[') {
+      if (depth >= MAX_NESTING) throw new GraphFileError(`invalid JSON: arrays and objects nested more than ${MAX_NESTING} deep`, posAt(text, i));
       const close = c === '{' ? '}' : ']';
       const out: unknown[] | Record<string, unknown> = c === '{' ? {} : [];
       i++;
@@ -81,15 +103,17 @@ export function parseJson(text: string): unknown {
         return out;
       }
       for (;;) {
-        if (Array.isArray(out)) out.push(value());
+        if (Array.isArray(out)) out.push(value(depth + 1));
         else {
           ws();
           if (text[i] !== '"') stop();
-          const key = value() as string;
+          const keyAt = i;
+          const key = value(depth + 1) as string;
+          if (Object.hasOwn(out, key)) throw new GraphFileError(`invalid JSON: duplicate key ${JSON.stringify(key)}: expected each key once`, posAt(text, keyAt));
           ws();
           if (text[i] !== ':') stop();
           i++;
-          Object.defineProperty(out, key, { value: value(), enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(out, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
         }
         ws();
         if (text[i] === ',') i++;
@@ -99,6 +123,7 @@ export function parseJson(text: string): unknown {
         } else stop();
       }
     }
+    if (c === '"') return string();
     LITERAL.lastIndex = i;
     const m = LITERAL.exec(text);
     if (!m) stop();
@@ -107,7 +132,7 @@ export function parseJson(text: string): unknown {
     if (/^-?\d+$/.test(lit) && !Number.isSafeInteger(Number(lit))) return BigInt(lit);
     return JSON.parse(lit);
   };
-  const v = value();
+  const v = value(0);
   ws();
   if (i < text.length) stop();
   return v;
@@ -119,7 +144,7 @@ export function parseGraphJsonText(text: string): GraphFile {
 }
 
 const fail = (path: string, expected: string, got?: unknown): never => {
-  throw new GraphFileError(`${path}: expected ${expected}${got === undefined ? '' : `, found ${JSON.stringify(got)}`}`);
+  throw new GraphFileError(`${path}: expected ${expected}${got === undefined ? '' : `, found ${describeValue(got)}`}`);
 };
 
 function obj(v: unknown, path: string): Record<string, unknown> {
@@ -178,6 +203,13 @@ function init(v: unknown, path: string): ConstInit {
   return fail(`${path}.kind`, '"weights", "scalar" or "inlineBytes"', o.kind ?? null);
 }
 
+/** Options from JSON; a label is always a string, so a label "NaN" or "-0" stays one. */
+function optionsFromJson(o: Record<string, unknown>): Record<string, Value> {
+  const out = fromJsonValue(o) as Record<string, Value>;
+  if (typeof o.label === 'string') out.label = o.label;
+  return out;
+}
+
 /** A GraphFile from a parsed JSON document. */
 export function graphFromJson(doc: unknown): GraphFile {
   const d = obj(doc, '$');
@@ -194,15 +226,15 @@ export function graphFromJson(doc: unknown): GraphFile {
   };
   for (const [n, v] of Object.entries(obj(d.inputs ?? {}, '$.inputs'))) {
     const o = obj(v, `$.inputs.${n}`);
-    g.inputs[n] = { dataType: dataType(o.dataType, `$.inputs.${n}.dataType`), shape: dims(o.shape, `$.inputs.${n}.shape`, true) };
+    putEntry(g.inputs, n, { dataType: dataType(o.dataType, `$.inputs.${n}.dataType`), shape: dims(o.shape, `$.inputs.${n}.shape`, true) });
   }
   for (const [n, v] of Object.entries(obj(d.consts ?? {}, '$.consts'))) {
     const o = obj(v, `$.consts.${n}`);
-    g.consts[n] = {
+    putEntry(g.consts, n, {
       dataType: dataType(o.dataType, `$.consts.${n}.dataType`),
       shape: dims(o.shape, `$.consts.${n}.shape`, false) as number[],
       init: init(o.init, `$.consts.${n}.init`),
-    };
+    });
   }
   if (!Array.isArray(d.nodes)) fail('$.nodes', 'an array of nodes', d.nodes ?? null);
   (d.nodes as unknown[]).forEach((v, i) => {
@@ -211,11 +243,11 @@ export function graphFromJson(doc: unknown): GraphFile {
       id: str(o.id, `$.nodes[${i}].id`),
       op: str(o.op, `$.nodes[${i}].op`),
       inputs: strList(o.inputs ?? [], `$.nodes[${i}].inputs`),
-      options: fromJsonValue(obj(o.options ?? {}, `$.nodes[${i}].options`)) as Record<string, Value>,
+      options: optionsFromJson(obj(o.options ?? {}, `$.nodes[${i}].options`)),
     };
     if (o.outputs !== undefined && o.outputs !== null) node.outputs = strList(o.outputs, `$.nodes[${i}].outputs`);
     g.nodes.push(node);
   });
-  for (const [n, v] of Object.entries(obj(d.outputs ?? {}, '$.outputs'))) g.outputs[n] = str(v, `$.outputs.${n}`);
+  for (const [n, v] of Object.entries(obj(d.outputs ?? {}, '$.outputs'))) putEntry(g.outputs, n, str(v, `$.outputs.${n}`));
   return g;
 }

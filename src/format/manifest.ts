@@ -1,6 +1,7 @@
 // The weights manifest ("wg-weights-manifest" v1): where each named tensor lies in the little-endian weights file.
-import { DATA_TYPES, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
-import { GraphFileError } from './model.js';
+import { ALL_DATA_TYPES, byteLength as bytesOf, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
+import { parseJson } from './json.js';
+import { describeValue, GraphFileError, putEntry } from './model.js';
 
 export const MANIFEST_FORMAT = 'wg-weights-manifest';
 
@@ -20,6 +21,13 @@ export interface Manifest {
   tensors: Record<string, ManifestTensor>;
 }
 
+/** A JSON syntax error's reason with its line:column, without the 'invalid JSON' the caller says already. */
+export function jsonReason(err: unknown): string {
+  if (!(err instanceof GraphFileError)) return (err as Error).message;
+  const at = err.pos ? ` at ${err.pos.line}:${err.pos.column}` : '';
+  return `${err.reason.replace(/^invalid JSON: /, '')}${at}`;
+}
+
 function bad(file: string, what: string): never {
   throw new GraphFileError(`manifest ${what}`, undefined, file);
 }
@@ -30,26 +38,35 @@ const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isSa
 export function parseManifest(text: string, file: string): Manifest {
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(text) as Record<string, unknown>;
+    // The graph files' JSON reader: duplicate keys and over-deep nesting are errors, with line:column.
+    doc = parseJson(text) as Record<string, unknown>;
   } catch (err) {
-    return bad(file, `is not valid JSON: ${(err as Error).message}`);
+    return bad(file, `is not valid JSON: ${jsonReason(err)}`);
   }
-  if (!doc || typeof doc !== 'object') bad(file, 'must be a JSON object');
-  if (doc.format !== MANIFEST_FORMAT) bad(file, `format: expected "${MANIFEST_FORMAT}", found ${JSON.stringify(doc.format ?? null)}`);
-  if (doc.version !== 1) bad(file, `version: expected 1, found ${JSON.stringify(doc.version ?? null)}`);
-  if (doc.endianness !== undefined && doc.endianness !== 'little') bad(file, `endianness: expected "little", found ${JSON.stringify(doc.endianness)}`);
-  const tensors = doc.tensors as Record<string, Record<string, unknown>> | undefined;
-  if (!tensors || typeof tensors !== 'object') bad(file, 'tensors: expected an object of name → {dataType, shape, byteOffset, byteLength}');
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(doc)) bad(file, 'must be a JSON object');
+  if (doc.format !== MANIFEST_FORMAT) bad(file, `format: expected "${MANIFEST_FORMAT}", found ${describeValue(doc.format ?? null)}`);
+  if (doc.version !== 1) bad(file, `version: expected 1, found ${describeValue(doc.version ?? null)}`);
+  if (doc.endianness !== undefined && doc.endianness !== 'little') bad(file, `endianness: expected "little", found ${describeValue(doc.endianness)}`);
+  const tensors = doc.tensors;
+  if (!isObject(tensors)) bad(file, 'tensors: expected an object of name → {dataType, shape, byteOffset, byteLength}');
   const out: Record<string, ManifestTensor> = {};
-  for (const [key, t] of Object.entries(tensors)) {
+  for (const [key, t] of Object.entries(tensors as Record<string, unknown>)) {
     const at = `tensors.${key}`;
-    if (!t || typeof t !== 'object') bad(file, `${at}: expected an object`);
-    if (!isDataType(t.dataType)) bad(file, `${at}.dataType: expected one of ${DATA_TYPES.join(', ')}, found ${JSON.stringify(t.dataType ?? null)}`);
-    if (!Array.isArray(t.shape) || !t.shape.every(isUint)) bad(file, `${at}.shape: expected an array of non-negative integers`);
-    if (!isUint(t.byteOffset)) bad(file, `${at}.byteOffset: expected a non-negative integer, found ${JSON.stringify(t.byteOffset ?? null)}`);
-    if (!isUint(t.byteLength)) bad(file, `${at}.byteLength: expected a non-negative integer, found ${JSON.stringify(t.byteLength ?? null)}`);
-    if (t.layout !== undefined && t.layout !== 'row-major') bad(file, `${at}.layout: expected "row-major", found ${JSON.stringify(t.layout)}`);
-    out[key] = { dataType: t.dataType, shape: t.shape as number[], byteOffset: t.byteOffset, byteLength: t.byteLength, layout: 'row-major' };
+    if (!isObject(t)) bad(file, `${at}: expected an object`);
+    const { dataType, shape, byteOffset, byteLength } = t as Record<string, unknown>;
+    if (!isDataType(dataType)) bad(file, `${at}.dataType: expected one of ${ALL_DATA_TYPES.join(', ')}, found ${describeValue(dataType ?? null)}`);
+    if (!Array.isArray(shape) || !shape.every(isUint)) bad(file, `${at}.shape: expected an array of non-negative integers, found ${describeValue(shape ?? null)}`);
+    if (!isUint(byteOffset)) bad(file, `${at}.byteOffset: expected a non-negative integer, found ${describeValue(byteOffset ?? null)}`);
+    if (!isUint(byteLength)) bad(file, `${at}.byteLength: expected a non-negative integer, found ${describeValue(byteLength ?? null)}`);
+    const elements = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (byteLength !== bytesOf(dataType as MLOperandDataType, elements)) {
+      bad(file, `${at}.byteLength: ${byteLength} bytes, expected ${bytesOf(dataType as MLOperandDataType, elements)} for ${dataType as string} [${(shape as number[]).join(', ')}]`);
+    }
+    if ((t as Record<string, unknown>).layout !== undefined && (t as Record<string, unknown>).layout !== 'row-major') {
+      bad(file, `${at}.layout: expected "row-major", found ${describeValue((t as Record<string, unknown>).layout)}`);
+    }
+    putEntry(out, key, { dataType: dataType as MLOperandDataType, shape: shape as number[], byteOffset: byteOffset as number, byteLength: byteLength as number, layout: 'row-major' });
   }
   return { format: MANIFEST_FORMAT, version: 1, endianness: 'little', tensors: out };
 }

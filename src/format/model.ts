@@ -56,6 +56,8 @@ export function posOf(target: object | undefined): Pos | undefined {
   return (target as { pos?: Pos } | undefined)?.pos;
 }
 
+const MAX_REASON = 1000;
+
 /** A problem in a graph file: says where (file:line:column when known) and what was expected. */
 export class GraphFileError extends Error {
   constructor(readonly reason: string, readonly pos?: Pos, readonly file?: string) {
@@ -64,6 +66,8 @@ export class GraphFileError extends Error {
   }
 
   static format(reason: string, pos?: Pos, file?: string): string {
+    // Whatever a file holds (a 10 MB name, a cycle through every node), the message stays readable.
+    if (reason.length > MAX_REASON) reason = `${reason.slice(0, MAX_REASON - 1)}…`;
     const where = [file, pos && `${pos.line}:${pos.column}`].filter(Boolean).join(':');
     return where ? `${where}: ${reason}` : reason;
   }
@@ -91,3 +95,27 @@ export function isDynamic(d: Dim): d is { name: string; maxSize: number } {
 
 /** Identifiers of the text form: names of inputs, constants, values and options. */
 export const IDENT = /^[A-Za-z_$/][A-Za-z0-9_$/.]*$/;
+
+/** Whether `record` has its own entry `key` (names such as `constructor` or `__proto__` are ordinary names here). */
+export function hasEntry(record: object, key: string): boolean {
+  return Object.hasOwn(record, key);
+}
+
+/** Sets `record[key]` as an own data property (plain assignment to `__proto__` would change the prototype). */
+export function putEntry<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** How deeply arrays and objects may nest in a graph file (deeper input is an error, not a stack overflow). */
+export const MAX_NESTING = 256;
+
+/** A value for an error message: JSON where it can be, bigints as digits, and never longer than a line. */
+export function describeValue(v: unknown): string {
+  let text: string;
+  try {
+    text = (JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `\u0000${x}` : x)) ?? String(v)).replace(/"\\u0000(-?\d+)"/g, '$1');
+  } catch {
+    text = String(v);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -43,8 +43,11 @@ export function readNpy(data: Uint8Array, file = '.npy'): TensorData {
   if (!descr || !fortran || shapeText === undefined) fail(`header ${header.trim()} lacks descr, fortran_order or shape`);
   if (fortran === 'True') fail('Fortran-ordered arrays are not supported: save with C order');
   const dataType = BY_DESCR.get(descr!) ?? fail(`numpy type '${descr}' has no WebNN data type (little-endian ${[...new Set(BY_DESCR.keys())].join(', ')})`);
-  const shape = shapeText!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const dims = shapeText!.split(',').map((s) => s.trim()).filter(Boolean);
+  const shape = dims.map(Number);
+  if (!dims.every((d) => /^\d+$/.test(d)) || !shape.every(Number.isSafeInteger)) fail(`shape (${shapeText}) is not a tuple of non-negative integers`);
   const byteLength = elementCount(shape) * DTYPES[dataType].bytes;
+  if (!Number.isSafeInteger(byteLength)) fail(`shape (${shapeText}) is too large`);
   if (start + byteLength > buf.byteLength) fail(`expected ${byteLength} bytes of data, the file has ${buf.byteLength - start}: it is truncated`);
   return { dataType, shape, bytes: new Uint8Array(data.subarray(start, start + byteLength)) };
 }

@@ -3,7 +3,7 @@
 // which is how the JSON form carries them.
 import { tokenize, type Token } from './lexer.js';
 import {
-  dataTypeFromShort, emptyGraphFile, GraphFileError, setPos, shortNames,
+  dataTypeFromShort, emptyGraphFile, GraphFileError, hasEntry, MAX_NESTING, putEntry, setPos, shortNames,
   type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value,
 } from './model.js';
 import { signatureOf } from './signatures.js';
@@ -21,10 +21,11 @@ class Parser {
   }
 
   private describe(t: Token): string {
+    const text = t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text;
     if (t.kind === 'eof') return 'the end of the file';
-    if (t.kind === 'string') return `the string ${JSON.stringify(t.text)}`;
-    if (t.kind === 'annotation') return `'@${t.text}'`;
-    return `'${t.text}'`;
+    if (t.kind === 'string') return `the string ${JSON.stringify(text)}`;
+    if (t.kind === 'annotation') return `'@${text}'`;
+    return `'${text}'`;
   }
 
   fail(expected: string, t: Token = this.tok): never {
@@ -66,7 +67,7 @@ class Parser {
     if (t.kind !== 'number' || !/^\d+$/.test(t.text)) this.fail(what);
     this.i++;
     const n = Number(t.text);
-    if (!Number.isSafeInteger(n)) throw new GraphFileError(`${what}: ${t.text} is too large`, t.pos);
+    if (!Number.isSafeInteger(n)) throw new GraphFileError(`${what}: ${this.describe(t)} is too large`, t.pos);
     return n;
   }
 
@@ -119,7 +120,7 @@ class Parser {
 
   private declaredName(g: GraphFile, what: string): Token {
     const t = this.ident(`${what} name or '}'`);
-    if (t.text in g.inputs || t.text in g.consts) throw new GraphFileError(`'${t.text}' is already declared: expected a new name`, t.pos);
+    if (hasEntry(g.inputs, t.text) || hasEntry(g.consts, t.text)) throw new GraphFileError(`'${t.text}' is already declared: expected a new name`, t.pos);
     return t;
   }
 
@@ -153,7 +154,7 @@ class Parser {
     this.punct(':', `':' and a type after '${name.text}'`);
     const { dataType, shape } = this.type();
     this.punct(';', "';' after the input's type");
-    g.inputs[name.text] = setPos({ dataType, shape }, name.pos);
+    putEntry(g.inputs, name.text, setPos({ dataType, shape }, name.pos));
   }
 
   private constDecl(g: GraphFile): void {
@@ -197,7 +198,7 @@ class Parser {
     }
     this.punct(';', "an initialiser (@weights, @scalar, @bytes) or ';'");
     // A constant without an initialiser takes its weights under its own name (as webnn-graph does).
-    g.consts[name.text] = setPos({ dataType, shape: dims, init: init ?? { kind: 'weights', ref: name.text } }, name.pos);
+    putEntry(g.consts, name.text, setPos({ dataType, shape: dims, init: init ?? { kind: 'weights', ref: name.text } }, name.pos));
   }
 
   private statement(g: GraphFile): void {
@@ -245,7 +246,7 @@ class Parser {
           while (positional[p]?.bare) node.inputs.push(positional[p++]!.value as string);
         }
       } else {
-        node.options[param.name] = a.value;
+        putEntry(node.options, param.name, a.value);
         p++;
       }
     }
@@ -254,11 +255,11 @@ class Parser {
     }
     for (const a of args) {
       if (a.name === undefined) continue;
-      if (a.name in node.options) throw new GraphFileError(`'${a.name}' is given twice to ${opTok.text}: expected each argument once`, a.pos);
+      if (hasEntry(node.options, a.name)) throw new GraphFileError(`'${a.name}' is given twice to ${opTok.text}: expected each argument once`, a.pos);
       if (sig.params.some((x) => x.name === a.name && x.kind !== 'value')) {
         throw new GraphFileError(`${opTok.text}'s operand '${a.name}' must be positional: expected ${opTok.text}(${sig.params.map((x) => x.name).join(', ')})`, a.pos);
       }
-      node.options[a.name] = a.value;
+      putEntry(node.options, a.name, a.value);
     }
     g.nodes.push(setPos(node, start.pos));
   }
@@ -267,9 +268,9 @@ class Parser {
   private outputItem(g: GraphFile): void {
     do {
       const t = this.ident("an output name or '}'");
-      if (t.text in g.outputs) throw new GraphFileError(`output '${t.text}' is listed twice: expected each output once`, t.pos);
+      if (hasEntry(g.outputs, t.text)) throw new GraphFileError(`output '${t.text}' is listed twice: expected each output once`, t.pos);
       const ref = this.accept('=') ? this.ident('the name of the value to output').text : t.text;
-      g.outputs[t.text] = ref;
+      putEntry(g.outputs, t.text, ref);
       outputPositions(g).set(t.text, t.pos);
     } while (this.accept(','));
     this.accept(';');
@@ -291,9 +292,10 @@ class Parser {
   }
 
   /** A literal: number, string, true/false/null, array, {key: value} object, or a bare name (kept as a string). */
-  private value(): { value: Value; bare: boolean; pos: Pos } {
+  private value(depth = 0): { value: Value; bare: boolean; pos: Pos } {
     const t = this.tok;
     const pos = t.pos;
+    if (depth > MAX_NESTING) throw new GraphFileError(`arrays and objects nested more than ${MAX_NESTING} deep: expected a flatter value`, pos);
     if (t.kind === 'number') {
       this.i++;
       if (/^-?\d+$/.test(t.text) && !Number.isSafeInteger(Number(t.text))) return { value: BigInt(t.text), bare: false, pos };
@@ -306,7 +308,7 @@ class Parser {
     if (t.kind === 'ident') {
       this.i++;
       const literals: Record<string, Value> = { true: true, false: false, null: null, Infinity: Infinity, NaN: NaN };
-      if (t.text in literals) return { value: literals[t.text]!, bare: false, pos };
+      if (hasEntry(literals, t.text)) return { value: literals[t.text]!, bare: false, pos };
       return { value: t.text, bare: true, pos };
     }
     if (this.accept('[')) {
@@ -314,7 +316,7 @@ class Parser {
       const bare: boolean[] = [];
       if (!this.accept(']')) {
         do {
-          const v = this.value();
+          const v = this.value(depth + 1);
           items.push(v.value);
           bare.push(v.bare);
         } while (this.accept(','));
@@ -331,7 +333,8 @@ class Parser {
           if (k.kind !== 'ident' && k.kind !== 'string') this.fail('a key (name or string) in the object');
           this.i++;
           if (!this.accept(':')) this.punct('=', "':' after the key");
-          obj[k.text] = this.value().value;
+          if (hasEntry(obj, k.text)) throw new GraphFileError(`duplicate key '${k.text}' in the object: expected each key once`, k.pos);
+          putEntry(obj, k.text, this.value(depth + 1).value);
         } while (this.accept(','));
         this.punct('}', "',' or '}' in the object");
       }

@@ -11,14 +11,19 @@ function name(n: string, what: string): string {
   return n;
 }
 
-function number(n: number | bigint): string {
+/**
+ * A number as the parser reads it back: digits alone are an integer (a bigint beyond 2^53), so a double that is
+ * an integer beyond 2^53 (2.5e20) is written with an exponent to stay a double.
+ */
+export function printNumber(n: number | bigint): string {
   if (typeof n === 'bigint') return n.toString();
-  return Object.is(n, -0) ? '-0' : String(n);
+  if (Object.is(n, -0)) return '-0';
+  return Number.isInteger(n) && !Number.isSafeInteger(n) ? n.toExponential() : String(n);
 }
 
 export function printValue(v: Value): string {
   if (v === null) return 'null';
-  if (typeof v === 'number' || typeof v === 'bigint') return number(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return printNumber(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(printValue).join(', ')}]`;
@@ -62,7 +67,7 @@ export function printWebnn(g: GraphFile): string {
   out.push('  }', '  consts {');
   for (const [n, c] of Object.entries(g.consts)) {
     const init = c.init.kind === 'weights' ? `@weights(${JSON.stringify(c.init.ref)})`
-      : c.init.kind === 'scalar' ? `@scalar(${number(c.init.value)})`
+      : c.init.kind === 'scalar' ? `@scalar(${printNumber(c.init.value)})`
         : `@bytes([${c.init.bytes.join(', ')}])`;
     out.push(`    ${name(n, 'constant')}: ${type(c.dataType, c.shape)} ${init};`);
   }

@@ -1,13 +1,13 @@
 // Weights files: raw little-endian tensor bytes, optionally after an 8-byte header ("WGWT" + u32 version 1),
 // located by a manifest. Tensors are read one at a time straight into their own buffers with positioned reads,
 // so loading never holds the whole file in memory next to the tensors made from it.
-import { closeSync, fstatSync, openSync, readSync, writeSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import type { MLOperandDataType } from '../graph/dtypes.js';
 import type { ExternalConstant } from '../graph/ir.js';
-import { parseManifest, printManifest, MANIFEST_FORMAT, type Manifest } from './manifest.js';
-import { GraphFileError } from './model.js';
-import { writeFileSync } from 'node:fs';
+import { parseManifest, printManifest, MANIFEST_FORMAT, type Manifest, type ManifestTensor } from './manifest.js';
+import { writeFilesAtomically, type PendingFile } from './atomic.js';
+import { GraphFileError, putEntry } from './model.js';
 
 export const WEIGHTS_MAGIC = 'WGWT';
 export const WEIGHTS_VERSION = 1;
@@ -37,6 +37,15 @@ export interface WeightSource {
   close(): void;
 }
 
+/** Opens a file to read, or says in one line which file cannot be read and why. */
+export function openToRead(file: string): number {
+  try {
+    return openSync(file, 'r');
+  } catch (err) {
+    throw new GraphFileError(`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, file);
+  }
+}
+
 /** Fills `target` from `fd` at `position`; throws when the file ends first. */
 export function readExactly(fd: number, target: Uint8Array, position: number, file: string): void {
   let done = 0;
@@ -53,7 +62,7 @@ export class ManifestWeights implements WeightSource {
   readonly hasHeader: boolean;
 
   constructor(readonly file: string, readonly manifest: Manifest) {
-    this.fd = openSync(file, 'r');
+    this.fd = openToRead(file);
     try {
       this.size = fstatSync(this.fd).size;
       const head = new Uint8Array(Math.min(WEIGHTS_HEADER_BYTES, this.size));
@@ -80,20 +89,30 @@ export class ManifestWeights implements WeightSource {
   }
 
   static open(weightsFile: string, manifestFile: string): ManifestWeights {
-    return new ManifestWeights(weightsFile, parseManifest(readFileSync(manifestFile, 'utf8'), manifestFile));
+    let text: string;
+    try {
+      text = readFileSync(manifestFile, 'utf8');
+    } catch (err) {
+      throw new GraphFileError(`cannot read the manifest: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, manifestFile);
+    }
+    return new ManifestWeights(weightsFile, parseManifest(text, manifestFile));
   }
 
   keys(): string[] {
     return Object.keys(this.manifest.tensors);
   }
 
+  private tensor(key: string): ManifestTensor | undefined {
+    return Object.hasOwn(this.manifest.tensors, key) ? this.manifest.tensors[key] : undefined;
+  }
+
   info(key: string): TensorInfo | undefined {
-    const t = this.manifest.tensors[key];
+    const t = this.tensor(key);
     return t && { dataType: t.dataType, shape: t.shape, byteLength: t.byteLength };
   }
 
   read(key: string): Uint8Array {
-    const t = this.manifest.tensors[key];
+    const t = this.tensor(key);
     if (!t) throw new GraphFileError(`no tensor '${key}' in the manifest`, undefined, this.file);
     const bytes = new Uint8Array(t.byteLength);
     readExactly(this.fd, bytes, t.byteOffset, this.file);
@@ -101,7 +120,7 @@ export class ManifestWeights implements WeightSource {
   }
 
   locate(key: string): ExternalConstant | undefined {
-    const t = this.manifest.tensors[key];
+    const t = this.tensor(key);
     return t && { path: resolve(this.file), byteOffset: t.byteOffset, byteLength: t.byteLength };
   }
 
@@ -116,31 +135,47 @@ const PAGE_ALIGN_FROM = 64 * 1024;
 const PAGE = 4096;
 
 /**
- * Writes tensors to a headered weights file (each tensor aligned to 16 bytes) and its manifest; returns the
- * manifest. Tensors are written one by one, so a caller may produce them lazily.
+ * Writes tensors to a headered weights file (each tensor aligned to 16 bytes) and returns its manifest. Tensors are
+ * written one by one, so a caller may produce them lazily.
+ */
+export function writeWeightsTo(out: PendingFile, tensors: Iterable<[string, TensorData]>): Manifest {
+  const manifest: Manifest = { format: MANIFEST_FORMAT, version: 1, endianness: 'little', tensors: {} };
+  const header = Buffer.alloc(WEIGHTS_HEADER_BYTES);
+  header.write(WEIGHTS_MAGIC, 0, 'latin1');
+  header.writeUInt32LE(WEIGHTS_VERSION, 4);
+  out.write(header);
+  let offset = WEIGHTS_HEADER_BYTES;
+  for (const [key, t] of tensors) {
+    const align = t.bytes.byteLength >= PAGE_ALIGN_FROM ? PAGE : ALIGN;
+    const pad = (align - (offset % align)) % align;
+    if (pad) out.write(new Uint8Array(pad));
+    offset += pad;
+    out.write(t.bytes);
+    putEntry(manifest.tensors, key, { dataType: t.dataType, shape: [...t.shape], byteOffset: offset, byteLength: t.bytes.byteLength, layout: 'row-major' });
+    offset += t.bytes.byteLength;
+  }
+  return manifest;
+}
+
+/**
+ * Refuses to write a weights file named .safetensors: loading takes such a file for a safetensors file and would
+ * not read it.
+ */
+export function checkWeightsPath(weightsFile: string): void {
+  if (extname(weightsFile).toLowerCase() === '.safetensors') {
+    throw new GraphFileError('tsnn writes weights as a weights file with a manifest, not as safetensors: name it .weights', undefined, weightsFile);
+  }
+}
+
+/**
+ * Writes a weights file and its manifest (see writeWeightsTo); on any failure, including one while producing a
+ * tensor, neither file is changed.
  */
 export function writeWeights(weightsFile: string, manifestFile: string, tensors: Iterable<[string, TensorData]>): Manifest {
-  const manifest: Manifest = { format: MANIFEST_FORMAT, version: 1, endianness: 'little', tensors: {} };
-  const fd = openSync(weightsFile, 'w');
-  try {
-    const header = Buffer.alloc(WEIGHTS_HEADER_BYTES);
-    header.write(WEIGHTS_MAGIC, 0, 'latin1');
-    header.writeUInt32LE(WEIGHTS_VERSION, 4);
-    writeSync(fd, header);
-    let offset = WEIGHTS_HEADER_BYTES;
-    for (const [key, t] of tensors) {
-      const align = t.bytes.byteLength >= PAGE_ALIGN_FROM ? PAGE : ALIGN;
-      const pad = (align - (offset % align)) % align;
-      if (pad) writeSync(fd, Buffer.alloc(pad));
-      offset += pad;
-      let done = 0;
-      while (done < t.bytes.byteLength) done += writeSync(fd, t.bytes, done, t.bytes.byteLength - done);
-      manifest.tensors[key] = { dataType: t.dataType, shape: [...t.shape], byteOffset: offset, byteLength: t.bytes.byteLength, layout: 'row-major' };
-      offset += t.bytes.byteLength;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  writeFileSync(manifestFile, printManifest(manifest));
-  return manifest;
+  checkWeightsPath(weightsFile);
+  return writeFilesAtomically([weightsFile, manifestFile], ([w, m]) => {
+    const manifest = writeWeightsTo(w!, tensors);
+    m!.write(printManifest(manifest));
+    return manifest;
+  });
 }
