@@ -137,7 +137,7 @@ test('one size per name across all inputs; active shapes must fit their tensors 
   const A = await t([8, 2]);
   const C = await t([2, 8]);
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 4] } }),
-    { name: 'TypeError', message: "dispatch: input 'c' has shape [2, 4]: dimension 1 ('seq') is 4, but dispatch: input 'a' gives 'seq' the size 3" });
+    { name: 'TypeError', message: "dispatch: input 'c' has shape [2, 4]: dimension 1 ('seq') is 4, but input 'a' gives 'seq' the size 3" });
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { b: [3, 2] } }),
     { name: 'TypeError', message: "dispatch: inputShapes names 'b', which is not an input of the graph" });
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, -2] } }),

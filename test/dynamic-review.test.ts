@@ -62,3 +62,43 @@ test('dynamic dimensions with float16, int64 and uint8 inputs, next to a rank-0 
     b.add(x.a!, x.s!), b.reduceSum(x.a!, { axes: [1, 4] }), b.transpose(x.a!), b.softmax(x.a!, 4), b.mul(b.reduceMax(x.a!), x.s!),
   ], SIZES3.slice(0, 4));
 });
+
+test('dispatch: each bad shape is a TypeError naming tensor, dimension and bound; nothing runs, later dispatches work', async () => {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const x = b.input('x', { dataType: 'float32', shape: [n, 2] });
+  const y = b.input('y', { dataType: 'float32', shape: [n, 2] });
+  const graph = await b.build({ out: b.add(x, y) });
+  const tensor = (shape: number[]) => context.createTensor({ dataType: 'float32', shape, readable: true, writable: true });
+  const [tx, ty, out, small, tooBig] = await Promise.all([tensor([6, 2]), tensor([6, 2]), tensor([6, 2]), tensor([2, 2]), tensor([7, 2])]);
+  const xData = Float32Array.from({ length: 12 }, (_, i) => i);
+  context.writeTensor(tx, xData);
+  context.writeTensor(ty, new Float32Array(12).fill(100));
+  context.writeTensor(out, new Float32Array(12).fill(-1));
+  const run = (ins: object, outs: object, options?: object) => () => context.dispatch(graph, ins as never, outs as never, options as never);
+  const cases: [() => void, string][] = [
+    [run({ x: tx, y: ty }, { out }, { inputShapes: { x: [6], y: [6, 2] } }), "dispatch: input 'x' has shape [6] of rank 1; the graph expects rank 2"],
+    [run({ x: tx, y: ty }, { out }, { inputShapes: { x: [2, 3], y: [2, 3] } }), "dispatch: input 'x' has shape [2, 3]: dimension 1 is 3, the graph's static size is 2"],
+    [run({ x: tooBig, y: ty }, { out }), "dispatch: input 'x' has shape [7, 2]: dimension 0 ('n') is 7, more than its maxSize 6"],
+    [run({ x: tx, y: ty }, { out }, { inputShapes: { x: [3, 2], y: [2, 2] } }), "dispatch: input 'y' has shape [2, 2]: dimension 0 ('n') is 2, but input 'x' gives 'n' the size 3"],
+    [run({ x: tx, y: ty }, { out: small }, { inputShapes: { x: [3, 2], y: [3, 2] }, outputShapes: { out: [3, 2] } }),
+      "dispatch: output 'out' needs 24 bytes for shape [3, 2]; the tensor float32[2, 2] has 16"],
+    [run({ x: small, y: ty }, { out }, { inputShapes: { x: [3, 2], y: [3, 2] }, outputShapes: { out: [3, 2] } }),
+      "dispatch: input 'x' needs 24 bytes for shape [3, 2]; the tensor float32[2, 2] has 16"],
+    [run({ x: tx, y: ty }, { out }, { inputShapes: { x: [3, 2], y: [3, 2] } }),
+      "dispatch: output 'out' has shape [6, 2]; for these inputs float32[n, 2] is [3, 2] (pass outputShapes to write it into a larger tensor)"],
+    [run({ x: tx, y: ty }, { out }, { inputShapes: { z: [3, 2] } }), "dispatch: inputShapes names 'z', which is not an input of the graph"],
+    [run({ x: tx, y: ty }, { out }, { inputShapes: { x: [3, 2], y: [3, 2] }, outputShapes: { x: [3, 2] } }), "dispatch: outputShapes names 'x', which is not an output of the graph"],
+  ];
+  for (const bad of [-1, 1.5, NaN, Infinity, '3']) {
+    cases.push([run({ x: tx, y: ty }, { out }, { inputShapes: { x: [bad, 2], y: [3, 2] } }), "dispatch: inputShapes['x'] must be a sequence of non-negative integers"]);
+  }
+  for (const [fn, message] of cases) {
+    assert.throws(fn, { name: 'TypeError', message });
+    // The timeline is not poisoned: a valid dispatch right after the refused one runs.
+    context.dispatch(graph, { x: tx, y: ty }, { out }, { inputShapes: { x: [2, 2], y: [2, 2] }, outputShapes: { out: [2, 2] } });
+    assert.deepEqual(Array.from(new Float32Array(await context.readTensor(out))), [100, 101, 102, 103, ...new Array(8).fill(-1)], message);
+  }
+  assert.deepEqual(new Float32Array(await context.readTensor(tx)), xData, 'inputs are never written');
+  assert.deepEqual(new Float32Array(await context.readTensor(ty)), new Float32Array(12).fill(100));
+});
