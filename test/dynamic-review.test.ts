@@ -102,3 +102,45 @@ test('dispatch: each bad shape is a TypeError naming tensor, dimension and bound
   assert.deepEqual(new Float32Array(await context.readTensor(tx)), xData, 'inputs are never written');
   assert.deepEqual(new Float32Array(await context.readTensor(ty)), new Float32Array(12).fill(100));
 });
+
+test('a 64-step decode loop swaps two max-size caches; each output is packed at the start, the rest left as it was', async () => {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const WIDTH = 4;
+  const MAX = 65;
+  const x = b.input('x', { dataType: 'float32', shape: [1, { name: 'seq', maxSize: 2 }, WIDTH] });
+  const past = b.input('past', { dataType: 'float32', shape: [1, { name: 'past', maxSize: MAX - 1 }, WIDTH] });
+  // present = concat(past, 2x); scores = sum over the cache rows (checks the model reads only the active rows).
+  const present = b.concat([past, b.mul(x, b.constant({ dataType: 'float32', shape: [1] }, Float32Array.of(2)))], 1);
+  const graph = await b.build({ present, total: b.reduceSum(present, { axes: [1] }) });
+  const SENTINEL = -12345;
+  const cache = () => context.createTensor({ dataType: 'float32', shape: [1, MAX, WIDTH], readable: true, writable: true });
+  let [cacheIn, cacheOut] = await Promise.all([cache(), cache()]);
+  for (const t of [cacheIn, cacheOut]) context.writeTensor(t, new Float32Array(MAX * WIDTH).fill(SENTINEL));
+  const xt = await context.createTensor({ dataType: 'float32', shape: [1, 2, WIDTH], writable: true });
+  const total = await context.createTensor({ dataType: 'float32', shape: [1, WIDTH], readable: true });
+  const expected: number[] = [];
+  for (let step = 0; step < 64; step++) {
+    const token = Float32Array.from({ length: WIDTH }, (_, j) => step * 10 + j);
+    context.writeTensor(xt, Float32Array.of(...token, 999, 999, 999, 999)); // the second row lies outside seq = 1
+    const inputShapes = { x: [1, 1, WIDTH], past: [1, step, WIDTH] };
+    const outputShapes = graph.outputShapes(inputShapes);
+    assert.deepEqual(outputShapes, { present: [1, step + 1, WIDTH], total: [1, WIDTH] });
+    context.dispatch(graph, { x: xt, past: cacheIn }, { present: cacheOut, total }, { inputShapes, outputShapes });
+    expected.push(...token.map((v) => 2 * v));
+    const got = new Float32Array(await context.readTensor(cacheOut));
+    assert.deepEqual(Array.from(got.subarray(0, expected.length)), expected, `present at step ${step}`);
+    assert.ok(got.subarray(expected.length).every((v) => v === SENTINEL), `the rest of the cache is untouched at step ${step}`);
+    const sums = Array.from({ length: WIDTH }, (_, j) => expected.filter((_, i) => i % WIDTH === j).reduce((a, v) => a + v, 0));
+    assert.deepEqual(Array.from(new Float32Array(await context.readTensor(total))), sums, `total at step ${step}`);
+    [cacheIn, cacheOut] = [cacheOut, cacheIn];
+  }
+  // A smaller active shape overwrites only its own prefix: rows past it keep the longer result written before.
+  const before = new Float32Array(await context.readTensor(cacheIn));
+  context.dispatch(graph, { x: xt, past: cacheOut }, { present: cacheIn, total }, {
+    inputShapes: { x: [1, 1, WIDTH], past: [1, 0, WIDTH] }, outputShapes: { present: [1, 1, WIDTH], total: [1, WIDTH] },
+  });
+  const after = new Float32Array(await context.readTensor(cacheIn));
+  assert.deepEqual(Array.from(after.subarray(0, WIDTH)), [1260, 1262, 1264, 1266]);
+  assert.deepEqual(after.subarray(WIDTH), before.subarray(WIDTH));
+});
