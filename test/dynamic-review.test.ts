@@ -2,7 +2,10 @@
 // decode loops over max-size tensors, graph files).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MLGraphBuilder } from '../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadGraph, MLGraphBuilder, saveGraph } from '../src/index.js';
 import { check, ctx, dyn, f32, m, n } from './support/flexible.js';
 
 const k = dyn('k');
@@ -143,4 +146,41 @@ test('a 64-step decode loop swaps two max-size caches; each output is packed at 
   const after = new Float32Array(await context.readTensor(cacheIn));
   assert.deepEqual(Array.from(after.subarray(0, WIDTH)), [1260, 1262, 1264, 1266]);
   assert.deepEqual(after.subarray(WIDTH), before.subarray(WIDTH));
+});
+
+test('saveGraph/loadGraph (.webnn and .json) keep dimension names, derived shapes and every output shape', async () => {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const x = b.input('x', { dataType: 'float32', shape: [n, 4] });
+  const y = b.input('y', { dataType: 'float32', shape: [m, 4] });
+  b.input('z', { dataType: 'float32', shape: [k] }); // only carries k
+  const w = b.constant({ dataType: 'float32', shape: [4, 2] }, Float32Array.from({ length: 8 }, (_, i) => i - 3));
+  const cat = b.concat([x, y, x], 0);
+  const graph = await b.build({
+    cat: b.matmul(cat, w), flat: b.reshape(b.relu(cat), [b.concat([cat, cat, cat, cat], 0).dimensions[0]!]),
+    wide: b.expand(b.constant({ dataType: 'float32', shape: [1] }, Float32Array.of(3)), [k]),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'tsnn-dyn-'));
+  const feeds = (sizes: { n: number; m: number; k: number }) => ({
+    x: { data: Float32Array.from({ length: sizes.n * 4 }, (_, i) => i - 5), shape: [sizes.n, 4] },
+    y: { data: Float32Array.from({ length: sizes.m * 4 }, (_, i) => 2 - i), shape: [sizes.m, 4] },
+    z: { data: new Float32Array(sizes.k), shape: [sizes.k] },
+  });
+  try {
+    for (const file of ['g.webnn', 'g.json']) {
+      saveGraph(graph, join(dir, file));
+      const loaded = await loadGraph(context, join(dir, file));
+      assert.deepEqual(loaded.inputDescriptors, graph.inputDescriptors, file);
+      assert.deepEqual(loaded.outputDescriptors, graph.outputDescriptors, file);
+      assert.deepEqual(loaded.outputDescriptors.flat!.shape, [{ name: '4*m + 8*n', maxSize: 68 }]);
+      for (const sizes of [{ n: 6, m: 5, k: 4 }, { n: 2, m: 0, k: 1 }, { n: 0, m: 1, k: 0 }]) {
+        const shapes = { x: [sizes.n, 4], y: [sizes.m, 4], z: [sizes.k] };
+        assert.deepEqual(loaded.outputShapes(shapes), graph.outputShapes(shapes));
+        assert.deepEqual(loaded.outputShapes(shapes), { cat: [2 * sizes.n + sizes.m, 2], flat: [8 * sizes.n + 4 * sizes.m], wide: [sizes.k] });
+        assert.deepEqual(await context.compute(loaded, feeds(sizes)), await context.compute(graph, feeds(sizes)), `${file} ${JSON.stringify(sizes)}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
