@@ -170,7 +170,7 @@ test('outputShapes and compute report the same errors as dispatch', async () => 
   await assert.rejects(context.compute(graph, { x: new Float32Array(2), p: { data: new Float32Array(2), shape: [1, 2] } }),
     { name: 'TypeError', message: "compute: input 'x' (float32[1, seq]) has dynamic dimensions; pass {data, shape}" });
   await assert.rejects(context.compute(graph, { x: { data: new Float32Array(3), shape: [1, 2] }, p: { data: new Float32Array(2), shape: [1, 2] } }),
-    /writeTensor: .*/);
+    { name: 'TypeError', message: "compute: input 'x' (shape [1, 2]): buffer has 12 bytes, the descriptor needs 8" });
   const r = await context.compute(graph, { x: { data: new Float32Array([1, -2]), shape: [1, 2] }, p: { data: new Float32Array(0), shape: [1, 0] } });
   assert.deepEqual(r.y!.shape, [1, 2]);
   assert.deepEqual([...r.y!.data], [1, -2]);

@@ -184,3 +184,15 @@ test('saveGraph/loadGraph (.webnn and .json) keep dimension names, derived shape
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('compute names the input whose data does not fit its shape', async () => {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const graph = await b.build({ out: b.add(b.input('x', { dataType: 'float32', shape: [n, 2] }), b.input('s', { dataType: 'float32', shape: [2] })) });
+  await assert.rejects(context.compute(graph, { x: { data: new Float32Array(5), shape: [3, 2] }, s: new Float32Array(2) }),
+    { name: 'TypeError', message: "compute: input 'x' (shape [3, 2]): buffer has 20 bytes, the descriptor needs 24" });
+  await assert.rejects(context.compute(graph, { x: { data: new Int32Array(6), shape: [3, 2] }, s: new Float32Array(2) }),
+    { name: 'TypeError', message: /^compute: input 'x' \(shape \[3, 2\]\): a Int32Array cannot carry float32 data/ });
+  await assert.rejects(context.compute(graph, { x: { data: new Float32Array(6), shape: [3, 2] }, s: new Float32Array(3) }),
+    { name: 'TypeError', message: "compute: input 's' (shape [2]): buffer has 12 bytes, the descriptor needs 8" });
+});
