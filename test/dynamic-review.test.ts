@@ -258,3 +258,10 @@ test('no lowering bakes a dynamic bound into the model: exact integer sums and p
     assert.equal(r.flat!.shape[0], 3 * size);
   }
 });
+
+test('exact integer reductions over static axes keep a dynamic axis, 0 included', async () => {
+  await check({ x: { dataType: 'int64', shape: [2, n, 3] }, y: { dataType: 'int32', shape: [m, 2, n] } }, (b, x) => [
+    b.reduceSum(x.x!, { axes: [2] }), b.reduceProduct(x.x!, { axes: [0] }), b.reduceSum(x.x!, { axes: [0, 2], keepDimensions: true }),
+    b.reduceL1(x.y!, { axes: [1] }), b.reduceProduct(x.y!, { axes: [0, 2] }), b.reduceSumSquare(x.y!, { axes: [2] }),
+  ], SIZES3);
+});

@@ -60,7 +60,7 @@ function integerReduce(e: Emitter, x: string, dims: readonly Dim[], axes: readon
   const innerDim = productDims(axes.map((i) => dims[i]!));
   x = e.op('Reshape', [x, e.shapeOf([outer, innerDim])], { allowzero: int(1) });
   const reduced = isDynamic(innerDim) ? dynamicColumns(e, x, innerDim.maxSize, product) : staticColumns(e, x, innerDim, product);
-  return e.op('Reshape', [reduced, e.shapeOf(outputDims)]);
+  return e.op('Reshape', [reduced, e.shapeOf(outputDims)], { allowzero: int(1) });
 }
 
 const slice = (e: Emitter, v: string, from: string, to: string) => e.op('Slice', [v, from, to, e.int64s([1])]);
