@@ -265,3 +265,15 @@ test('exact integer reductions over static axes keep a dynamic axis, 0 included'
     b.reduceL1(x.y!, { axes: [1] }), b.reduceProduct(x.y!, { axes: [0, 2] }), b.reduceSumSquare(x.y!, { axes: [2] }),
   ], SIZES3);
 });
+
+test('outputShapes needs only the inputs with dynamic dimensions; a static one given must have its shape', async () => {
+  const b = new MLGraphBuilder(await ctx());
+  const x = b.input('x', { dataType: 'float32', shape: [n, 3] });
+  const w = b.input('w', { dataType: 'float32', shape: [3, 2] });
+  const graph = await b.build({ y: b.matmul(x, w), z: b.reduceSum(w) });
+  assert.deepEqual(graph.outputShapes({ x: [4, 3] }), { y: [4, 2], z: [] });
+  assert.deepEqual(graph.outputShapes({ x: [0, 3], w: [3, 2] }), { y: [0, 2], z: [] });
+  assert.throws(() => graph.outputShapes({ x: [4, 3], w: [3, 3] }),
+    { name: 'TypeError', message: "outputShapes: input 'w' has shape [3, 3]: dimension 1 is 3, the graph's static size is 2" });
+  assert.throws(() => graph.outputShapes({ w: [3, 2] }), { name: 'TypeError', message: "outputShapes: missing the shape of input 'x'" });
+});

@@ -41,13 +41,13 @@ export function bindShape(caller: string, tensor: string, desc: OperandDescripto
   });
 }
 
-/** Each dynamic dimension's size, from the concrete shapes of all of a graph's inputs. */
+/** Each dynamic dimension's size, from the concrete shapes of a graph's inputs (a static input's may be left out). */
 export function bindInputs(inputs: ReadonlyMap<string, OperandDescriptor>, shapes: ReadonlyMap<string, readonly number[]>,
   what: string): Map<string, number> {
   const sizes = new Map<string, number>();
   const setBy = new Map<string, string>();
   for (const [name, desc] of inputs) {
-    const shape = shapes.get(name);
+    const shape = shapes.get(name) ?? (desc.dims ? undefined : desc.shape);
     if (!shape) throw new TypeError(`${what}: missing the shape of input '${name}'`);
     bindShape(what, `input '${name}'`, desc, shape, sizes, setBy);
   }
