@@ -277,3 +277,28 @@ test('outputShapes needs only the inputs with dynamic dimensions; a static one g
     { name: 'TypeError', message: "outputShapes: input 'w' has shape [3, 3]: dimension 1 is 3, the graph's static size is 2" });
   assert.throws(() => graph.outputShapes({ w: [3, 2] }), { name: 'TypeError', message: "outputShapes: missing the shape of input 'x'" });
 });
+
+test('max-size float16, int64 and uint8 tensors dispatched at active sizes 0 to maxSize', async () => {
+  const context = await ctx();
+  const b = new MLGraphBuilder(context);
+  const h = b.input('h', { dataType: 'float16', shape: [n] });
+  const i = b.input('i', { dataType: 'int64', shape: [n] });
+  const u = b.input('u', { dataType: 'uint8', shape: [n] });
+  const graph = await b.build({ h2: b.add(h, h), i2: b.concat([i, i], 0), u2: b.logicalNot(u) });
+  const make = (dataType: 'float16' | 'int64' | 'uint8', size: number, readable: boolean) =>
+    context.createTensor({ dataType, shape: [size], readable, writable: !readable });
+  const [th, ti, tu] = await Promise.all([make('float16', 6, false), make('int64', 6, false), make('uint8', 6, false)]);
+  const [oh, oi, ou] = await Promise.all([make('float16', 6, true), make('int64', 12, true), make('uint8', 6, true)]);
+  context.writeTensor(th, Uint16Array.of(0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600)); // 1..6
+  context.writeTensor(ti, BigInt64Array.of(-(2n ** 62n), 1n, 2n, 3n, 4n, 5n));
+  context.writeTensor(tu, Uint8Array.of(0, 1, 0, 1, 0, 1));
+  for (const size of [0, 1, 4, 6, 3]) {
+    const inputShapes = { h: [size], i: [size], u: [size] };
+    context.dispatch(graph, { h: th, i: ti, u: tu }, { h2: oh, i2: oi, u2: ou }, { inputShapes, outputShapes: graph.outputShapes(inputShapes) });
+    const half = new Uint16Array(await context.readTensor(oh)).subarray(0, size);
+    assert.deepEqual([...half], [0x4000, 0x4400, 0x4600, 0x4800, 0x4900, 0x4a00].slice(0, size), `float16 at ${size}`);
+    const ints = [-(2n ** 62n), 1n, 2n, 3n, 4n, 5n].slice(0, size);
+    assert.deepEqual([...new BigInt64Array(await context.readTensor(oi)).subarray(0, 2 * size)], [...ints, ...ints], `int64 at ${size}`);
+    assert.deepEqual([...new Uint8Array(await context.readTensor(ou)).subarray(0, size)], [1, 0, 1, 0, 1, 0].slice(0, size), `uint8 at ${size}`);
+  }
+});
