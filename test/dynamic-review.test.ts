@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadGraph, MLGraphBuilder, saveGraph, type MLGraph } from '../src/index.js';
 import { graphInternals } from '../src/api/graph.js';
 import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
-import { check, ctx, dyn, f32, m, n } from './support/flexible.js';
+import { check, ctx, dyn, f32, m, n, type Dim } from './support/flexible.js';
 
 const k = dyn('k');
 const SIZES3 = [{ n: 6, m: 5, k: 4 }, { n: 2, m: 3, k: 1 }, { n: 1, m: 1, k: 3 }, { n: 3, m: 0, k: 2 }, { n: 0, m: 2, k: 0 }];
@@ -301,4 +301,15 @@ test('max-size float16, int64 and uint8 tensors dispatched at active sizes 0 to 
     assert.deepEqual([...new BigInt64Array(await context.readTensor(oi)).subarray(0, 2 * size)], [...ints, ...ints], `int64 at ${size}`);
     assert.deepEqual([...new Uint8Array(await context.readTensor(ou)).subarray(0, size)], [1, 0, 1, 0, 1, 0].slice(0, size), `uint8 at ${size}`);
   }
+});
+
+test('matmul broadcasts a batch dimension of 1 against a dynamic one, 0 included (onnxruntime gives 1 there)', async () => {
+  await check({ a: f32(1, 2, k), b: f32(n, k, 3), c: f32(n, 1, 2, k), d: f32(1, n, 3, 2) }, (b, x) => [
+    b.matmul(x.a!, x.b!), b.matmul(x.c!, x.b!), b.matmul(x.b!, x.d!), b.matmul(x.d!, b.transpose(x.d!, { permutation: [1, 0, 3, 2] })),
+  ], SIZES3);
+  const pairs: [Dim[], Dim[]][] = [
+    [[n, 2, k], [k, 3]], [[2, k], [n, k, 3]], [[m, n, 2, k], [n, k, 3]], [[m, 1, 2, k], [n, k, 3]], [[n, 2, k], [1, k, 3]],
+    [[1, n, 2, k], [m, 1, k, 3]], [[m, 1, 2, k], [1, n, k, 3]], [[n, 2, k], [n, k, 3]],
+  ];
+  for (const [a, c] of pairs) await check({ a: f32(...a), b: f32(...c) }, (b, x) => b.matmul(x.a!, x.b!), SIZES3);
 });
