@@ -228,7 +228,7 @@ test('an op with no element to return at size 0 (argMax, gather from an empty ax
   assert.deepEqual(Array.from(r.picked!.data as Float32Array), [1, 5]);
 });
 
-test('exact int64 reduceSum / reduceProduct over a dynamic axis, sizes 0 to maxSize (padded to the bound inside the model)', async () => {
+test('exact int64 reduceSum / reduceProduct over a dynamic axis, sizes 0 to maxSize (computed at the run-time width)', async () => {
   const c = await ctx();
   const b = new MLGraphBuilder(c);
   const x = b.input('x', { dataType: 'int64', shape: [2, { name: 'k', maxSize: 5 }] });
