@@ -2,7 +2,7 @@
 // decode loops over max-size tensors, graph files).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGraph, MLGraphBuilder, saveGraph, type MLGraph } from '../src/index.js';
@@ -326,4 +326,37 @@ test('empty index lists, gemm c and prelu slope broadcast against a run-time 0',
   await check({ a: f32(n, k), b: f32(k, m), c1: f32(1, m), c2: f32(n, 1), s: f32(1, m) }, (b, x) => [
     b.gemm(x.a!, x.b!, { c: x.c1! }), b.gemm(x.a!, x.b!, { c: x.c2!, alpha: 2, beta: 0 }), b.prelu(b.gemm(x.a!, x.b!), x.s!),
   ], runs);
+});
+
+test('tsnn run takes a dynamic input at size 0 and ignores a declared input no output uses', async () => {
+  const { runCommand } = await import('../src/cli/run.js');
+  const { writeNpy } = await import('../src/format/npy.js');
+  const dir = mkdtempSync(join(tmpdir(), 'tsnn-dyn-run-'));
+  const lines: string[] = [];
+  const log = console.log;
+  try {
+    const graph = join(dir, 'g.webnn');
+    writeFileSync(graph, [
+      'webnn_graph "g" v2 {', '  inputs {', '    x: f32[dyn("n", 6), 2];', '    unused: f32[2];', '  }', '  consts {', '  }', '  nodes {',
+      '    c = concat([x, x], axis=0);', '    s = reduceSum(x, axes=[0]);', '  }', '  outputs { c; s; }', '}', '',
+    ].join('\n'));
+    const npy = (name: string, shape: number[], data: Float32Array) => {
+      writeFileSync(join(dir, name), writeNpy({ dataType: 'float32', shape, bytes: new Uint8Array(data.buffer) }));
+      return join(dir, name);
+    };
+    console.log = (line: string) => void lines.push(line);
+    const unused = `unused=${npy('u.npy', [2], new Float32Array(2))}`;
+    await runCommand(graph, { input: [`x=${npy('x0.npy', [0, 2], new Float32Array(0))}`, unused] });
+    await runCommand(graph, { input: [`x=${npy('x3.npy', [3, 2], Float32Array.of(1, 2, 3, 4, 5, 6))}`, unused], outputDir: join(dir, 'out') });
+    console.log = log;
+    assert.match(lines[0]!, /^c: float32\[0, 2\]/);
+    assert.match(lines[1]!, /^s: float32\[2\] .*\[0, 0\]$/);
+    assert.match(lines[2]!, /^c: float32\[6, 2\] /);
+    assert.match(lines[3]!, /^s: float32\[2\] .*\[9, 12\]$/);
+    const { readNpy } = await import('../src/format/npy.js');
+    assert.deepEqual(readNpy(new Uint8Array(readFileSync(join(dir, 'out', 'c.npy')))).shape, [6, 2]);
+  } finally {
+    console.log = log;
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
