@@ -137,7 +137,7 @@ test('one size per name across all inputs; active shapes must fit their tensors 
   const A = await t([8, 2]);
   const C = await t([2, 8]);
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, 2], c: [2, 4] } }),
-    { name: 'TypeError', message: "dispatch: input 'c' has shape [2, 4]: dimension 1 ('seq') is 4, but dispatch: input 'a' gives 'seq' the size 3" });
+    { name: 'TypeError', message: "dispatch: input 'c' has shape [2, 4]: dimension 1 ('seq') is 4, but input 'a' gives 'seq' the size 3" });
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { b: [3, 2] } }),
     { name: 'TypeError', message: "dispatch: inputShapes names 'b', which is not an input of the graph" });
   assert.throws(() => context.dispatch(graph, { a: A, c: C }, { s: out }, { inputShapes: { a: [3, -2] } }),
@@ -170,7 +170,7 @@ test('outputShapes and compute report the same errors as dispatch', async () => 
   await assert.rejects(context.compute(graph, { x: new Float32Array(2), p: { data: new Float32Array(2), shape: [1, 2] } }),
     { name: 'TypeError', message: "compute: input 'x' (float32[1, seq]) has dynamic dimensions; pass {data, shape}" });
   await assert.rejects(context.compute(graph, { x: { data: new Float32Array(3), shape: [1, 2] }, p: { data: new Float32Array(2), shape: [1, 2] } }),
-    /writeTensor: .*/);
+    { name: 'TypeError', message: "compute: input 'x' (shape [1, 2]): buffer has 12 bytes, the descriptor needs 8" });
   const r = await context.compute(graph, { x: { data: new Float32Array([1, -2]), shape: [1, 2] }, p: { data: new Float32Array(0), shape: [1, 0] } });
   assert.deepEqual(r.y!.shape, [1, 2]);
   assert.deepEqual([...r.y!.data], [1, -2]);

@@ -386,6 +386,11 @@ export class MLContext {
           }
         }
       }
+      for (const [name, desc] of g.inputDescriptors) {
+        const shape = shapes.get(name)!;
+        const why = bufferMismatch(data.get(name)!, desc.dataType, byteLength({ dataType: desc.dataType, shape }));
+        if (why) throw new TypeError(`compute: input '${name}' (shape ${shapeToString(shape)}): ${why}`);
+      }
       // Tensors of the concrete shapes; these may have a 0-size dynamic dimension, which createTensor refuses.
       const tensor = async (dataType: MLOperandDataType, shape: number[], flags: { readable: boolean; writable: boolean }) =>
         flexible ? this.#enqueue(() => this.#newTensor({ dataType, shape }, { ...flags, isConstant: false }))

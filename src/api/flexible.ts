@@ -12,11 +12,13 @@ export function concreteShape(value: unknown): number[] | undefined {
 }
 
 /**
- * Checks `shape` (the concrete shape of input `name`) against its descriptor: rank, static dimensions equal, each
- * dynamic dimension from 0 to its maxSize, and one size per name (recorded in `sizes`, with the tensor that set it).
+ * Checks `shape` (the concrete shape of `tensor`, e.g. "input 'x'") against its descriptor: rank, static dimensions
+ * equal, each dynamic dimension from 0 to its maxSize, and one size per name (recorded in `sizes`, with the tensor
+ * that set it). `caller` prefixes the messages.
  */
-export function bindShape(what: string, desc: OperandDescriptor, shape: readonly number[],
+export function bindShape(caller: string, tensor: string, desc: OperandDescriptor, shape: readonly number[],
   sizes: Map<string, number>, setBy: Map<string, string>): void {
+  const what = `${caller}: ${tensor}`;
   const dims = dimsOf(desc);
   if (shape.length !== dims.length) {
     throw new TypeError(`${what} has shape ${shapeToString(shape)} of rank ${shape.length}; the graph expects rank ${dims.length}`);
@@ -35,19 +37,19 @@ export function bindShape(what: string, desc: OperandDescriptor, shape: readonly
       throw new TypeError(`${what} has shape ${shapeToString(shape)}: dimension ${i} ('${d.name}') is ${s}, but ${setBy.get(d.name)} gives '${d.name}' the size ${prior}`);
     }
     sizes.set(d.name, s);
-    setBy.set(d.name, what);
+    setBy.set(d.name, tensor);
   });
 }
 
-/** Each dynamic dimension's size, from the concrete shapes of all of a graph's inputs. */
+/** Each dynamic dimension's size, from the concrete shapes of a graph's inputs (a static input's may be left out). */
 export function bindInputs(inputs: ReadonlyMap<string, OperandDescriptor>, shapes: ReadonlyMap<string, readonly number[]>,
   what: string): Map<string, number> {
   const sizes = new Map<string, number>();
   const setBy = new Map<string, string>();
   for (const [name, desc] of inputs) {
-    const shape = shapes.get(name);
+    const shape = shapes.get(name) ?? (desc.dims ? undefined : desc.shape);
     if (!shape) throw new TypeError(`${what}: missing the shape of input '${name}'`);
-    bindShape(`${what}: input '${name}'`, desc, shape, sizes, setBy);
+    bindShape(what, `input '${name}'`, desc, shape, sizes, setBy);
   }
   return sizes;
 }

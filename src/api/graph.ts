@@ -77,8 +77,9 @@ export class MLGraph {
   }
 
   /**
-   * Non-standard (flexible inputs): the concrete shape of every output for the given concrete shape of every input,
-   * so that output tensors can be created before dispatch. Throws the TypeError dispatch would throw for these shapes.
+   * Non-standard (flexible inputs): the concrete shape of every output for the given concrete shape of every input
+   * with dynamic dimensions (static ones may be left out), so that output tensors can be created before dispatch.
+   * Throws the TypeError dispatch would throw for these shapes.
    */
   outputShapes(inputShapes: Record<string, readonly number[]>): Record<string, number[]> {
     if (!inputShapes || typeof inputShapes !== 'object') throw new TypeError('outputShapes: argument must be a record of input name → shape');

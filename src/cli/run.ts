@@ -2,7 +2,7 @@
 // scalar, and prints every output's shape, data type and a summary (and writes DIR/<name>.npy with --output-dir).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MLTensor } from '../api/tensor.js';
+import type { MLComputeInput } from '../api/context.js';
 import { castNumber } from '../graph/cast.js';
 import { DTYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { toFloat16Bits } from '../graph/float16.js';
@@ -93,23 +93,17 @@ export async function runCommand(file: string, opts: WeightOptions & { input?: s
     } finally {
       close();
     }
-    const inputs: Record<string, MLTensor> = {};
+    // compute() takes each input's concrete shape (a dynamic dimension may be 0, which createTensor refuses) and
+    // returns the outputs with theirs. A declared input that no output uses is not an input of the built graph.
+    const feeds: Record<string, MLComputeInput> = {};
     for (const [name, decl] of Object.entries(g.inputs)) {
       const t = readInput(name, decl, given.get(name)!);
-      inputs[name] = await context.createTensor({ dataType: t.dataType, shape: t.shape, writable: true });
-      context.writeTensor(inputs[name]!, t.bytes);
+      if (name in graph.inputDescriptors) feeds[name] = { data: t.bytes, shape: t.shape };
     }
-    const outputs: Record<string, MLTensor> = {};
-    // Concrete output shapes follow from the inputs' (they differ from the declared ones where dimensions are dynamic).
-    const shapes = graph.outputShapes(Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, t.shape])));
-    for (const [name, d] of Object.entries(graph.outputDescriptors)) {
-      outputs[name] = await context.createTensor({ dataType: d.dataType as MLOperandDataType, shape: shapes[name]!, readable: true });
-    }
-    context.dispatch(graph, inputs, outputs);
+    const results = await context.compute(graph, feeds);
     if (opts.outputDir) mkdirSync(opts.outputDir, { recursive: true });
-    for (const [name, tensor] of Object.entries(outputs)) {
-      const bytes = new Uint8Array(await context.readTensor(tensor));
-      const { dataType, shape } = { dataType: tensor.dataType as MLOperandDataType, shape: [...tensor.shape] };
+    for (const [name, { dataType, shape, data }] of Object.entries(results)) {
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       console.log(`${name}: ${summarize(dataType, shape, bytes)}`);
       if (opts.outputDir) writeFileAtomically(join(opts.outputDir, `${name.replace(/[/\\]/g, '_')}.npy`), writeNpy({ dataType, shape, bytes }));
     }

@@ -2,7 +2,7 @@
 // Plain data: operands by index, nodes with JSON-able attributes, constants as bytes. Serialisable with toJSON/fromJSON.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isDataType, type MLOperandDataType } from './dtypes.js';
-import { hasDynamic, isDynamic, maxSizes, canonicalName, type Dim } from './dims.js';
+import { baseNames, hasDynamic, isDynamic, maxSizes, canonicalName, type Dim } from './dims.js';
 
 export interface OperandDescriptor {
   dataType: MLOperandDataType;
@@ -137,6 +137,7 @@ export function pruneToOutputs(ir: GraphIR, outputs: { name: string; operand: nu
       for (const o of node.outputs) neededOperands.add(o);
     }
   }
+  keepDimensionSources(ir, neededOperands);
   const remap = new Map<number, number>();
   const operands: IrOperand[] = [];
   for (const op of ir.operands) {
@@ -170,6 +171,28 @@ export function pruneToOutputs(ir: GraphIR, outputs: { name: string; operand: nu
     inputs: ir.inputs.filter((i) => remap.has(i.operand)).map((i) => ({ name: i.name, operand: remap.get(i.operand)! })),
     outputs: outputs.map((o) => ({ name: o.name, operand: remap.get(o.operand)! })),
   };
+}
+
+/**
+ * Keeps, besides the inputs the outputs depend on, an input that is the only carrier of a dynamic dimension name a
+ * kept operand uses (e.g. expand(x, [y.shape[0]]) with y otherwise unused): its size is bound at dispatch from that
+ * input, and the compiled model reads it from that input's shape.
+ */
+function keepDimensionSources(ir: GraphIR, needed: Set<number>): void {
+  const used = new Set<string>();
+  for (const id of needed) for (const d of dimsOf(ir.operands[id]!.desc)) for (const name of baseNames(d)) used.add(name);
+  if (used.size === 0) return;
+  for (const input of ir.inputs) {
+    if (!needed.has(input.operand)) continue;
+    for (const d of dimsOf(ir.operands[input.operand]!.desc)) if (isDynamic(d)) used.delete(d.name);
+  }
+  for (const input of ir.inputs) {
+    if (used.size === 0) return;
+    const names = dimsOf(ir.operands[input.operand]!.desc).filter(isDynamic).map((d) => d.name);
+    if (!names.some((name) => used.has(name))) continue;
+    needed.add(input.operand);
+    for (const name of names) used.delete(name);
+  }
 }
 
 // ---- JSON form -------------------------------------------------------------------------------------------------

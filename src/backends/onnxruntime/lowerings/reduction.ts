@@ -58,27 +58,46 @@ function integerReduce(e: Emitter, x: string, dims: readonly Dim[], axes: readon
   if (perm.some((p, i) => p !== i)) x = e.op('Transpose', [x], { perm: ints(perm) });
   const outer = productDims(kept.map((i) => dims[i]!));
   const innerDim = productDims(axes.map((i) => dims[i]!));
-  x = e.op('Reshape', [x, e.shapeOf([outer, innerDim])]);
-  // A dynamic reduced extent is padded up to its bound with the identity (0 for sums, 1 for products), so the
-  // exact column arithmetic below works on a static width.
-  let inner = isDynamic(innerDim) ? innerDim.maxSize : innerDim;
-  if (isDynamic(innerDim)) {
-    const missing = e.op('Sub', [e.int64s([inner]), e.sizeOf(innerDim)]);
-    const pads = e.op('Concat', [e.int64s([0, 0, 0]), missing], { axis: int(0) });
-    x = e.op('Pad', [x, pads, e.initializer('int64', [], new Uint8Array(BigInt64Array.of(product ? 1n : 0n).buffer))]);
+  x = e.op('Reshape', [x, e.shapeOf([outer, innerDim])], { allowzero: int(1) });
+  const reduced = isDynamic(innerDim) ? dynamicColumns(e, x, innerDim.maxSize, product) : staticColumns(e, x, innerDim, product);
+  return e.op('Reshape', [reduced, e.shapeOf(outputDims)], { allowzero: int(1) });
+}
+
+const slice = (e: Emitter, v: string, from: string, to: string) => e.op('Slice', [v, from, to, e.int64s([1])]);
+/** A Slice end past any row: Slice clamps it to the width. */
+const TO_END = Number.MAX_SAFE_INTEGER;
+const int64Scalar = (e: Emitter, v: bigint) => e.initializer('int64', [], new Uint8Array(BigInt64Array.of(v).buffer));
+
+/** [outer, width] → [outer, 1]: the sum (CumSum, last column) or the product (pairwise tree) of each row. */
+function staticColumns(e: Emitter, x: string, width: number, product: boolean): string {
+  const columns = (v: string, from: number, to: number) => slice(e, v, e.int64s([from]), e.int64s([to]));
+  if (!product) return columns(e.op('CumSum', [x, e.int64s([1], [])]), width - 1, width);
+  while (width > 1) {
+    const half = Math.floor(width / 2);
+    const pairs = e.op('Mul', [columns(x, 0, half), columns(x, half, 2 * half)]);
+    x = width % 2 === 0 ? pairs : e.op('Concat', [pairs, columns(x, 2 * half, width)], { axis: int(1) });
+    width -= half;
   }
-  const columns = (v: string, from: number, to: number) => e.op('Slice', [v, e.int64s([from]), e.int64s([to]), e.int64s([1])]);
-  if (!product) {
-    x = columns(e.op('CumSum', [x, e.int64s([1], [])]), inner - 1, inner);
-  } else {
-    while (inner > 1) {
-      const half = Math.floor(inner / 2);
-      const pairs = e.op('Mul', [columns(x, 0, half), columns(x, half, 2 * half)]);
-      x = inner % 2 === 0 ? pairs : e.op('Concat', [pairs, columns(x, 2 * half, inner)], { axis: int(1) });
-      inner -= half;
-    }
+  return x;
+}
+
+/**
+ * The same over a width known only at run time (up to `bound`), with work proportional to the run-time width: one
+ * identity column in front (so an empty row gives 0 or 1), then a sum's last CumSum column, or for a product
+ * ceil(log2(bound + 1)) halving steps, each padding an odd width with a 1 and multiplying the two halves.
+ */
+function dynamicColumns(e: Emitter, x: string, bound: number, product: boolean): string {
+  x = e.op('Pad', [x, e.int64s([0, 1, 0, 0]), int64Scalar(e, product ? 1n : 0n)]);
+  if (!product) return slice(e, e.op('CumSum', [x, e.int64s([1], [])]), e.int64s([-1]), e.int64s([TO_END]));
+  const one = int64Scalar(e, 1n);
+  const two = e.int64s([2]);
+  for (let width = bound + 1; width > 1; width = Math.ceil(width / 2)) {
+    const odd = e.op('Mod', [e.op('Shape', [x], { start: int(1), end: int(2) }), two]);
+    x = e.op('Pad', [x, e.op('Concat', [e.int64s([0, 0, 0]), odd], { axis: int(0) }), one]);
+    const half = e.op('Div', [e.op('Shape', [x], { start: int(1), end: int(2) }), two]);
+    x = e.op('Mul', [slice(e, x, e.int64s([0]), half), slice(e, x, half, e.int64s([TO_END]))]);
   }
-  return e.op('Reshape', [x, e.shapeOf(outputDims)]);
+  return x;
 }
 
 for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
