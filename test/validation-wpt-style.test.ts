@@ -1,0 +1,325 @@
+// Builder validation tables in the style of the W3C WPT WebNN validation tests: per case a builder call and either
+// the expected output descriptor(s) or "throws TypeError" (whose message names the operator and its label). The
+// facts come from reading those tests and the spec's algorithms; where the two disagree the spec wins (see the
+// `spec:` notes). Operands are written as descriptors, `T('float32', [2, 3])`, wherever they appear (positional
+// arguments, sequences, option members) and become inputs of the builder under test.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ml, MLGraphBuilder, MLOperand, type MLContext, type MLOperandDataType } from '../src/index.js';
+import { getOp } from '../src/ops/registry.js';
+import { SPEC_OPERATORS } from '../src/ops/spec-operators.js';
+
+const MAX_ULONG = 2 ** 32 - 1;
+
+class T {
+  constructor(readonly dataType: MLOperandDataType, readonly shape: number[]) {}
+}
+const t = (dataType: MLOperandDataType, shape: number[]) => new T(dataType, shape);
+const f32 = (...shape: number[]) => t('float32', shape);
+const f16 = (...shape: number[]) => t('float16', shape);
+const i32 = (...shape: number[]) => t('int32', shape);
+
+type Out = [MLOperandDataType, number[]];
+interface Case {
+  op: string;
+  args: unknown[];
+  /** Expected output(s); absent: the call throws a TypeError. */
+  out?: Out | Out[];
+  note?: string;
+}
+const ok = (op: string, args: unknown[], dataType: MLOperandDataType, shape: number[]): Case => ({ op, args, out: [dataType, shape] });
+const bad = (op: string, args: unknown[], note?: string): Case => ({ op, args, note });
+
+/** Replaces every T in `v` (recursively through arrays and plain objects) with a fresh input of `b`. */
+function materialize(b: MLGraphBuilder, v: unknown, names: { n: number }): unknown {
+  if (v instanceof T) return b.input(`in${names.n++}`, { dataType: v.dataType, shape: v.shape });
+  if (Array.isArray(v)) return v.map((x) => materialize(b, x, names));
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialize(b, x, names)]));
+  }
+  return v;
+}
+
+function call(ctx: MLContext, c: Case, label?: string): unknown {
+  const b = new MLGraphBuilder(ctx);
+  const args = materialize(b, c.args, { n: 0 }) as unknown[];
+  if (label !== undefined) {
+    const at = getOp(c.op)!.optionsAt;
+    while (args.length < at) args.push(undefined);
+    args[at] = { ...((args[at] as object | undefined) ?? {}), label };
+  }
+  return (b as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op]!(...args);
+}
+
+function describeArgs(c: Case): string {
+  return JSON.stringify(c.args, (_k, v: unknown) => (v instanceof T ? `${v.dataType}[${v.shape.join(',')}]` : v));
+}
+
+// ---- the tables -------------------------------------------------------------------------------------------------
+
+const conv2d: Case[] = [
+  ok('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3)], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1] }], 'float32', [1, 1, 5, 5]),
+  ok('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1], strides: [2, 2] }], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 4, 2), { padding: [1, 2, 0, 1], strides: [2, 2] }], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 4, 2, 2), f32(4, 1, 2, 2), { groups: 4 }], 'float32', [1, 4, 1, 1]),
+  ok('conv2d', [f32(1, 2, 2, 4), f32(1, 2, 2, 4), { groups: 4, inputLayout: 'nhwc', filterLayout: 'ihwo' }], 'float32', [1, 1, 1, 4]),
+  ok('conv2d', [f32(1, 65, 65, 1), f32(1, 3, 3, 1), { inputLayout: 'nhwc', filterLayout: 'ihwo', dilations: [4, 4] }], 'float32', [1, 57, 57, 1]),
+  ok('conv2d', [f32(1, 2, 5, 5), f32(1, 2, 3, 3), { inputLayout: 'nchw', filterLayout: 'oihw' }], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 2, 5, 5), f32(3, 3, 2, 1), { inputLayout: 'nchw', filterLayout: 'hwio' }], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 2, 5, 5), f32(1, 3, 3, 2), { inputLayout: 'nchw', filterLayout: 'ohwi' }], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 2, 5, 5), f32(2, 3, 3, 1), { inputLayout: 'nchw', filterLayout: 'ihwo' }], 'float32', [1, 1, 3, 3]),
+  ok('conv2d', [f32(1, 5, 5, 2), f32(1, 2, 3, 3), { inputLayout: 'nhwc', filterLayout: 'oihw' }], 'float32', [1, 3, 3, 1]),
+  ok('conv2d', [f32(1, 5, 5, 2), f32(3, 3, 2, 1), { inputLayout: 'nhwc', filterLayout: 'hwio' }], 'float32', [1, 3, 3, 1]),
+  ok('conv2d', [f32(1, 5, 5, 2), f32(1, 3, 3, 2), { inputLayout: 'nhwc', filterLayout: 'ohwi' }], 'float32', [1, 3, 3, 1]),
+  ok('conv2d', [f32(1, 5, 5, 2), f32(2, 3, 3, 1), { inputLayout: 'nhwc', filterLayout: 'ihwo' }], 'float32', [1, 3, 3, 1]),
+  ok('conv2d', [f16(1, 1, 5, 5), f16(1, 1, 3, 3), { bias: f16(1) }], 'float16', [1, 1, 3, 3]),
+  bad('conv2d', [f32(1, 5, 5), f32(1, 2, 2, 1)]),
+  bad('conv2d', [i32(1, 1, 5, 5), i32(1, 1, 2, 2)]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(2, 2)]),
+  bad('conv2d', [f32(1, 1, 5, 5), i32(1, 1, 2, 2)]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { padding: [2, 2] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { strides: [2] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { strides: [0, 1] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { strides: [1, 0] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { dilations: [1] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { dilations: [0, 1] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { dilations: [1, 0] }]),
+  bad('conv2d', [f32(1, 4, 5, 5), f32(1, 1, 2, 2), { groups: 3 }], 'inputChannels % groups != 0'),
+  bad('conv2d', [f32(1, 4, 5, 5), f32(1, 1, 2, 2), { groups: 2 }], 'inputChannels / groups != filterInputChannels'),
+  bad('conv2d', [f32(1, 4, 5, 5), f32(1, 1, 2, 2), { groups: 0 }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 434983, 2), { dilations: [328442, 1] }], 'effective filter height overflows'),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 234545), { dilations: [2, 843452] }], 'effective filter width overflows'),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { dilations: [MAX_ULONG, 1] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { dilations: [1, MAX_ULONG] }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 4, 2), { dilations: [4, 1], padding: [1, 1, 1, 1], strides: [2, 2] }], 'output height underflows'),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 8), { dilations: [1, 4], padding: [1, 1, 1, 1], strides: [2, 2] }], 'output width underflows'),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { bias: f32(1, 2) }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { bias: f32(2) }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(2, 2, 1, 1), { filterLayout: 'hwio', bias: f32(2) }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 2, 2, 1), { filterLayout: 'ohwi', bias: f32(2) }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 2, 2, 1), { filterLayout: 'ihwo', bias: f32(2) }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { bias: i32(1) }]),
+  bad('conv2d', [f32(1, 2, 5, 5), f32(1, 2, 3, 3), { filterLayout: 'oihw', groups: 2 }]),
+  bad('conv2d', [f32(1, 2, 5, 5), f32(3, 3, 2, 1), { filterLayout: 'hwio', groups: 2 }]),
+  bad('conv2d', [f32(1, 2, 5, 5), f32(1, 3, 3, 2), { filterLayout: 'ohwi', groups: 2 }]),
+  bad('conv2d', [f32(1, 2, 5, 5), f32(2, 3, 3, 1), { filterLayout: 'ihwo', groups: 2 }]),
+  bad('conv2d', [f32(1, 5, 5, 2), f32(1, 2, 3, 3), { inputLayout: 'nhwc', filterLayout: 'oihw', groups: 2 }]),
+  bad('conv2d', [f32(1, 5, 5, 2), f32(3, 3, 2, 1), { inputLayout: 'nhwc', filterLayout: 'hwio', groups: 2 }]),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { inputLayout: 'NCHW' }], 'enum values are case-sensitive'),
+  bad('conv2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { padding: [1, 1, 1, -1] }], '[EnforceRange] unsigned long'),
+];
+
+const convTranspose2d: Case[] = [
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 1, 3, 3)], 'float32', [1, 1, 5, 5]),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(3, 3, 2, 1), { filterLayout: 'hwoi', inputLayout: 'nchw' }], 'float32', [1, 2, 5, 5]),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(2, 3, 3, 1), { filterLayout: 'ohwi', inputLayout: 'nchw' }], 'float32', [1, 2, 5, 5]),
+  ok('convTranspose2d', [f32(1, 3, 3, 1), f32(1, 2, 3, 3), { filterLayout: 'iohw', inputLayout: 'nhwc' }], 'float32', [1, 5, 5, 2]),
+  ok('convTranspose2d', [f32(1, 3, 3, 1), f32(3, 3, 2, 1), { filterLayout: 'hwoi', inputLayout: 'nhwc' }], 'float32', [1, 5, 5, 2]),
+  ok('convTranspose2d', [f32(1, 3, 3, 1), f32(2, 3, 3, 1), { filterLayout: 'ohwi', inputLayout: 'nhwc' }], 'float32', [1, 5, 5, 2]),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputSizes: [10, 8] }], 'float32', [1, 2, 10, 8]),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputPadding: [1, 1] }], 'float32', [1, 2, 10, 8]),
+  ok('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1] }], 'float32', [1, 1, 5, 5]),
+  ok('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1], groups: 3 }], 'float32', [1, 3, 5, 5]),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [2, 2] }], 'float32', [1, 2, 7, 7]),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1], strides: [2, 2] }], 'float32', [1, 1, 5, 5]),
+  // With outputSizes the outputPadding is ignored, even where it is not smaller than the stride.
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { outputPadding: [3, 3], strides: [3, 2], outputSizes: [10, 8] }], 'float32', [1, 2, 10, 8]),
+  bad('convTranspose2d', [f32(1, 5, 5), f32(1, 1, 2, 2)]),
+  bad('convTranspose2d', [i32(1, 1, 5, 5), i32(1, 1, 2, 2)]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(2, 2)]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), i32(1, 1, 2, 2)]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { padding: [2, 2] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { strides: [2] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { strides: [1, 0] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { dilations: [1] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { dilations: [1, 0] }]),
+  bad('convTranspose2d', [f32(1, 3, 3, 3), f32(1, 1, 3, 3), { filterLayout: 'iohw', groups: 1 }]),
+  bad('convTranspose2d', [f32(1, 3, 3, 3), f32(3, 1, 2, 1), { filterLayout: 'hwoi' }]),
+  bad('convTranspose2d', [f32(1, 2, 3, 3), f32(2, 3, 3, 1), { filterLayout: 'ohwi' }]),
+  bad('convTranspose2d', [f32(1, 3, 3, 2), f32(1, 2, 3, 3), { filterLayout: 'iohw', inputLayout: 'nhwc' }]),
+  bad('convTranspose2d', [f32(1, 3, 3, 2), f32(3, 3, 2, 1), { filterLayout: 'hwoi', inputLayout: 'nhwc' }]),
+  bad('convTranspose2d', [f32(1, 3, 3, 2), f32(2, 3, 3, 1), { filterLayout: 'ohwi', inputLayout: 'nhwc' }]),
+  bad('convTranspose2d', [f32(1, 4, 5, 5), f32(4, 2, 2, 2), { groups: MAX_ULONG }], 'output channels overflow'),
+  bad('convTranspose2d', [f32(1, 4, 5, 5), f32(1, 1, 2, 2), { groups: 0 }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 434983, 2), { dilations: [328443, 1] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 234545), { dilations: [2, 843452] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 2), { dilations: [MAX_ULONG, 1] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 3, 2), { dilations: [1, MAX_ULONG] }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { bias: f32(1, 2) }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { filterLayout: 'iohw', bias: f32(2) }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(2, 2, 1, 1), { filterLayout: 'hwoi', bias: f32(2) }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 2, 2, 1), { filterLayout: 'ohwi', bias: f32(2) }]),
+  bad('convTranspose2d', [f32(1, 1, 5, 5), f32(1, 1, 2, 2), { bias: i32(1) }]),
+  bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputPadding: [1, 1, 1, 1] }]),
+  bad('convTranspose2d', [f32(1, 1, 2, 2), f32(1, 1, 3, 3), { padding: [0, 0, 3, 3], strides: [2, 2], outputPadding: [0, 2] }]),
+  bad('convTranspose2d', [f32(1, 1, 2, 2), f32(1, 1, 3, 3), { padding: [0, 0, 3, 3], strides: [2, 2], outputPadding: [2, 0] }]),
+  bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputSizes: [1, 2, 10, 8] }]),
+  bad('convTranspose2d', [f32(1, 1, 2, 2), f32(1, 1, 3, 3), { padding: [4, 4, 0, 0], strides: [2, 2], outputPadding: [1, 0] }], 'padding height too large'),
+  bad('convTranspose2d', [f32(1, 1, 2, 2), f32(1, 1, 3, 3), { padding: [0, 0, 4, 4], strides: [2, 2], outputPadding: [0, 1] }], 'padding width too large'),
+];
+
+const POOLS = ['averagePool2d', 'l2Pool2d', 'maxPool2d'] as const;
+const pooling: Case[] = POOLS.flatMap((op): Case[] => [
+  ok(op, [f32(1, 3, 4, 4)], 'float32', [1, 3, 1, 1]),
+  ok(op, [f16(1, 3, 4, 4), { windowDimensions: [3, 3] }], 'float16', [1, 3, 2, 2]),
+  ok(op, [f32(1, 3, 5, 5), { windowDimensions: [5, 5], padding: [2, 2, 2, 2] }], 'float32', [1, 3, 5, 5]),
+  ok(op, [f16(1, 3, 5, 5), { windowDimensions: [2, 2], strides: [2, 2] }], 'float16', [1, 3, 2, 2]),
+  ok(op, [f32(1, 3, 5, 5), { windowDimensions: [3, 3], padding: [1, 1, 1, 1], strides: [2, 2] }], 'float32', [1, 3, 3, 3]),
+  ok(op, [f32(1, 3, 7, 7), { windowDimensions: [4, 4], padding: [2, 1, 2, 1], strides: [2, 2] }], 'float32', [1, 3, 4, 4]),
+  ok(op, [f32(1, 3, 7, 7), { windowDimensions: [4, 4], padding: [1, 1, 1, 1], strides: [2, 2], roundingType: 'floor' }], 'float32', [1, 3, 3, 3]),
+  ok(op, [f16(1, 3, 7, 7), { windowDimensions: [4, 4], padding: [1, 1, 1, 1], strides: [2, 2], roundingType: 'ceil' }], 'float16', [1, 3, 4, 4]),
+  ok(op, [f32(1, 3, 7, 7), { windowDimensions: [4, 4], padding: [1, 1, 1, 1], strides: [2, 2], roundingType: 'ceil', outputSizes: [3, 3] }], 'float32', [1, 3, 3, 3]),
+  ok(op, [f32(1, 3, 7, 7), { windowDimensions: [4, 4], padding: [1, 1, 1, 1], strides: [2, 2], outputSizes: [4, 4] }], 'float32', [1, 3, 4, 4]),
+  ok(op, [f32(1, 2, 5, 5), { windowDimensions: [3, 3], layout: 'nchw' }], 'float32', [1, 2, 3, 3]),
+  ok(op, [f16(1, 5, 5, 2), { windowDimensions: [3, 3], layout: 'nhwc' }], 'float16', [1, 3, 3, 2]),
+  bad(op, [f32(1, 5, 5)]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [2, 2], padding: [2, 2, 2, 2], strides: [2, 2], outputSizes: [3, 3] }], 'outputSizes match neither rounding'),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [2, 2], padding: [2, 2, 2, 2], strides: [2, 2], outputSizes: [1, 2, 4, 4] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [2, 2], padding: [2, 2, 2, 2], strides: [2, 2], outputSizes: [0, 4] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [2, 2], padding: [2, 2, 2, 2], strides: [2, 2], outputSizes: [4, 0] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [1, 1, 1, 1] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [0, 2] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [8, 2] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [2, 8] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [6, 3] }]),
+  bad(op, [f32(1, 2, 5, 5), { windowDimensions: [3, 6] }]),
+  bad(op, [f32(1, 2, 5, 5), { padding: [2, 2] }]),
+  bad(op, [f32(1, 2, 5, 5), { strides: [2] }]),
+  bad(op, [f32(1, 2, 5, 5), { strides: [0, 2] }]),
+  bad(op, [f32(1, 2, 5, 5), { dilations: [1, 1, 2] }]),
+  bad(op, [f32(1, 2, 5, 5), { dilations: [1, 0] }]),
+  bad(op, [f32(1, 3, 5, 5), { padding: [MAX_ULONG, MAX_ULONG, 0, 0] }]),
+  bad(op, [f32(1, 3, 5, 5), { padding: [0, 0, MAX_ULONG, MAX_ULONG] }]),
+]).concat(
+  (['int32', 'uint32', 'int8', 'uint8'] as const).map((dt) => ok('maxPool2d', [t(dt, [1, 3, 4, 4])], dt, [1, 3, 1, 1])),
+  [bad('averagePool2d', [t('int64', [1, 2, 3, 3])]), bad('l2Pool2d', [t('uint8', [1, 2, 4, 4])])],
+);
+
+const resample2d: Case[] = [
+  ok('resample2d', [f32(1, 1, 2, 4)], 'float32', [1, 1, 2, 4]),
+  ok('resample2d', [f32(1, 1, 2, 4), { scales: [2, 2] }], 'float32', [1, 1, 4, 8]),
+  ok('resample2d', [f32(1, 1, 5, 5), { scales: [0.5, 0.5] }], 'float32', [1, 1, 2, 2]),
+  ok('resample2d', [f16(1, 1, 5, 5), { scales: [0.5, 0.5] }], 'float16', [1, 1, 2, 2]),
+  ok('resample2d', [f32(1, 1, 5, 5), { scales: [0.5, 0.5], axes: [2, 3] }], 'float32', [1, 1, 2, 2]),
+  ok('resample2d', [f32(1, 1, 2, 4), { scales: [1, 2], axes: [0, 1] }], 'float32', [1, 2, 2, 4]),
+  ok('resample2d', [f32(1, 1, 2, 4), { scales: [2, 2], axes: [1, 2] }], 'float32', [1, 2, 4, 4]),
+  ok('resample2d', [f32(1, 1, 2, 4), { scales: [2, 2], sizes: [3, 6] }], 'float32', [1, 1, 3, 6]),
+  bad('resample2d', [i32(2, 4)]),
+  bad('resample2d', [f32(2, 4)]),
+  bad('resample2d', [f32(1, 1, 2, 4), { scales: [1, 1, 2, 2] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { scales: [1, -2] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { scales: [0, 2] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { sizes: [1, 1, 4, 6] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { sizes: [0, 1] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { sizes: [1, 0] }]),
+  bad('resample2d', [i32(1, 1, 2, 4), { sizes: [1, 1, 4, 6] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { sizes: [MAX_ULONG + 1, MAX_ULONG + 1] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { scales: [MAX_ULONG, 1] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { scales: [0.02, 0.8] }], 'output height 0'),
+  bad('resample2d', [f32(1, 1, 4, 2), { scales: [1, MAX_ULONG] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { scales: [0.7, 0.1] }], 'output width 0'),
+  bad('resample2d', [f32(1, 1, 2, 4), { axes: [0, 1, 2] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { axes: [3, 4] }]),
+  bad('resample2d', [f32(1, 1, 2, 4), { axes: [0, 0] }]),
+  // spec: axes only need to be distinct and in range (MLResample2dOptions); WPT's old "[0, 2] are not consecutive"
+  // predates that, so non-consecutive axes validate.
+  ok('resample2d', [f32(1, 1, 2, 4), { axes: [0, 2], scales: [1, 2] }], 'float32', [1, 1, 4, 4]),
+  bad('resample2d', [f32(1, 1, 2, 4), { mode: 'cubic' }]),
+];
+
+const slice: Case[] = [
+  ok('slice', [f32(3, 4, 5), [0, 1, 2], [1, 2, 3]], 'float32', [1, 2, 3]),
+  ok('slice', [f32(), [], []], 'float32', []),
+  ok('slice', [f32(3, 4, 5), [0, 0, 0], [3, 4, 5], { strides: [2, 3, 5] }], 'float32', [2, 2, 1]),
+  // spec: the output size is ceil(size / stride), so a stride larger than the slice gives 1 element (an older WPT
+  // case threw here).
+  ok('slice', [f32(3, 4, 5), [1, 2, 3], [1, 1, 1], { strides: [1, 2, 1] }], 'float32', [1, 1, 1]),
+  bad('slice', [f32(), [0], [1]]),
+  bad('slice', [f32(3, 4, 5), [1, 2, 3], [1, 1]]),
+  bad('slice', [f32(3, 4, 5), [1, 2, 1, 3], [1, 1, 1]]),
+  bad('slice', [f32(3, 4, 5), [0, 4, 4], [1, 1, 1]]),
+  bad('slice', [f32(3, 4, 5), [1, 2, 3], [1, 0, 1]]),
+  bad('slice', [f32(3, 4, 5), [0, 1, 2], [3, 4, 1]]),
+  bad('slice', [f32(3, 4, 5), [1, 2, 3], [1, 1, 1], { strides: [1, 1, 1, 1] }]),
+  bad('slice', [f32(3, 4, 5), [1, 2, 3], [1, 1, 1], { strides: [0, 0, 0] }]),
+  bad('slice', [f32(3, 4, 5), [1, 2, 3], [1, 1, MAX_ULONG + 1]]),
+];
+
+const TABLES: Record<string, Case[]> = { conv2d, convTranspose2d, pooling, resample2d, slice };
+
+// ---- running them -----------------------------------------------------------------------------------------------
+
+let ctx: MLContext;
+before(async () => {
+  ctx = await ml.createContext();
+});
+
+const LABEL = 'wpt_label';
+
+for (const [family, cases] of Object.entries(TABLES)) {
+  describe(`WPT-style validation: ${family}`, () => {
+    for (const c of cases) {
+      const what = `${c.op}(${describeArgs(c)})${c.note ? ` — ${c.note}` : ''}`;
+      if (c.out) {
+        test(`${what} → ${JSON.stringify(c.out)}`, () => {
+          const result = call(ctx, c);
+          const outs = (Array.isArray(result) ? result : [result]) as MLOperand[];
+          const expected = (Array.isArray(c.out![0]) ? c.out : [c.out]) as Out[];
+          assert.equal(outs.length, expected.length);
+          outs.forEach((o, i) => {
+            assert.ok(o instanceof MLOperand);
+            assert.equal(o.dataType, expected[i]![0]);
+            assert.deepEqual(o.shape, expected[i]![1]);
+          });
+        });
+      } else {
+        test(`${what} → TypeError`, () => {
+          assert.throws(
+            () => call(ctx, c, LABEL),
+            (e: unknown) => e instanceof TypeError && !(e instanceof DOMException) && e.message.startsWith(`${c.op} [${LABEL}]: `),
+          );
+        });
+      }
+    }
+  });
+}
+
+describe('WPT-style validation: what validates but cannot run', () => {
+  test('convTranspose2d with groups that do not divide the input channels: build() is an OperationError', async () => {
+    const b = new MLGraphBuilder(ctx);
+    const y = b.convTranspose2d(b.input('x', { dataType: 'float32', shape: [1, 1, 5, 5] }), b.input('w', { dataType: 'float32', shape: [1, 1, 3, 3] }), { groups: 3, label: 'ct' });
+    assert.deepEqual(y.shape, [1, 3, 7, 7]);
+    await assert.rejects(b.build({ y }), (e: unknown) => e instanceof DOMException && e.name === 'OperationError' && /convTranspose2d \[ct\]: input channels \(1\) are not divisible by groups \(3\)/.test(e.message));
+  });
+});
+
+describe('WPT-style validation: common to every operator', () => {
+  test('an operand of another builder is a TypeError; after build() an InvalidStateError', async () => {
+    for (const op of SPEC_OPERATORS) {
+      const def = getOp(op)!;
+      const b = new MLGraphBuilder(ctx);
+      const other = new MLGraphBuilder(ctx);
+      const foreign = other.input('x', { dataType: 'float32', shape: [2, 2] });
+      const args: unknown[] = [foreign, ...Array.from({ length: def.optionsAt - 1 }, () => b.input(`y${Math.random()}`, { dataType: 'float32', shape: [2, 2] }))];
+      assert.throws(() => (b as unknown as Record<string, (...a: unknown[]) => unknown>)[op]!(...args), TypeError, op);
+      const y = b.relu(b.input('z', { dataType: 'float32', shape: [2] }));
+      await b.build({ y });
+      assert.throws(
+        () => (b as unknown as Record<string, (...a: unknown[]) => unknown>)[op]!(...args),
+        (e: unknown) => e instanceof DOMException && e.name === 'InvalidStateError',
+        op,
+      );
+    }
+  });
+
+  test('options of a non-dictionary type are a TypeError naming the operator', () => {
+    for (const op of SPEC_OPERATORS) {
+      const def = getOp(op)!;
+      const b = new MLGraphBuilder(ctx);
+      const args: unknown[] = Array.from({ length: def.optionsAt }, (_, i) => b.input(`x${i}`, { dataType: 'float32', shape: [2, 2] }));
+      args.push(7);
+      assert.throws(() => (b as unknown as Record<string, (...a: unknown[]) => unknown>)[op]!(...args), (e: unknown) => e instanceof TypeError && e.message.startsWith(op), op);
+    }
+  });
+});
