@@ -131,6 +131,8 @@ export class MLGraphBuilder {
       throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
     }
     const c = new OpContext(def.name, label, this.#resolve, def.limits, def.dynamic === true, this.#dimBounds);
+    // WebIDL's dictionary conversion, for every operator (some ops read no option but the label).
+    if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') c.fail('options must be a dictionary');
     const result = def.create(c, args);
     const nodeId = this.#ir.nodes.length;
     const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));

@@ -181,8 +181,8 @@ export class OpContext {
   /** `double` (finite) with a default. */
   double(value: unknown, name: string, fallback: number): number {
     if (value === undefined) return fallback;
-    const n = Number(value);
-    if (typeof value === 'bigint' || !Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${String(value)})`);
+    const n = typeof value === 'bigint' || typeof value === 'symbol' ? NaN : Number(value);
+    if (!Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${describeValue(value)})`);
     return n;
   }
 
@@ -190,7 +190,7 @@ export class OpContext {
   number(value: unknown, name: string): MLNumber {
     if (typeof value === 'bigint') return value;
     if (typeof value === 'number') return value;
-    if (value === undefined || typeof value === 'object') this.fail(`${name} must be a number or bigint`);
+    if (value === undefined || typeof value === 'object' || typeof value === 'symbol') this.fail(`${name} must be a number or bigint`);
     return Number(value);
   }
 

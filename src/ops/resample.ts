@@ -31,7 +31,7 @@ const RESAMPLE_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'uin
 function floatList(c: OpContext, value: unknown, name: string): number[] {
   if (value === null || typeof value !== 'object' || !(Symbol.iterator in value)) c.fail(`${name} must be a sequence of float`);
   return [...(value as Iterable<unknown>)].map((v, i) => {
-    const n = typeof v === 'bigint' ? NaN : Math.fround(Number(v));
+    const n = typeof v === 'bigint' || typeof v === 'symbol' ? NaN : Math.fround(Number(v));
     if (!Number.isFinite(n)) c.fail(`${name}[${i}] must be a finite float (got ${String(v)})`);
     return n;
   });

@@ -49,7 +49,7 @@ const PADDING_MODES: readonly MLPaddingMode[] = ['constant', 'edge', 'reflection
 /** `[EnforceRange] long`. */
 function long(c: OpContext, value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = typeof value === 'bigint' || typeof value === 'object' ? NaN : Number(value);
+  const n = typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'object' ? NaN : Number(value);
   if (!Number.isFinite(n)) c.fail(`${name} must be a finite number (got ${String(value)})`);
   const t = Math.trunc(n);
   if (t < -(2 ** 31) || t > 2 ** 31 - 1) c.fail(`${name} ${String(value)} is out of the long range`);
