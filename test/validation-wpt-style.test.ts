@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, MLOperand, type MLContext, type MLOperandDataType } from '../src/index.js';
 import { getOp } from '../src/ops/registry.js';
 import { SPEC_OPERATORS } from '../src/ops/spec-operators.js';
+import { MAX_TENSOR_BYTE_LENGTH } from '../src/graph/shape.js';
 
 const MAX_ULONG = 2 ** 32 - 1;
 
@@ -248,8 +249,8 @@ const slice: Case[] = [
 
 const u32 = (...shape: number[]) => t('uint32', shape);
 const i64 = (...shape: number[]) => t('int64', shape);
-/** The spec's maxTensorByteLength as tsnn reports it (2 ** 32). */
-const MAX_BYTES = 2 ** 32;
+/** maxTensorByteLength as tsnn reports it (checked below); WPT derives shapes from it. */
+const MAX_BYTES = MAX_TENSOR_BYTE_LENGTH;
 
 const gatherFamily: Case[] = [
   ok('gather', [t('int32', [3]), i64()], 'int32', []),
@@ -261,7 +262,7 @@ const gatherFamily: Case[] = [
   bad('gather', [f16(1, 2, 3), i32(5, 6), { axis: 3 }]),
   bad('gather', [f16(1, 2, 3, 4), f32(5, 6)]),
   bad('gather', [f16(1, 2, 3, 4), t('uint64', [5, 6])]),
-  bad('gather', [f32(1, 3, 3, 4), i32(MAX_BYTES / 4), { axis: 2 }], 'output over maxTensorByteLength'),
+  bad('gather', [f32(1, 3, 3, 4), i32(Math.floor(MAX_BYTES / 4)), { axis: 2 }], 'output over maxTensorByteLength'),
   ok('gatherElements', [f32(1, 2, 3), i32(2, 2, 3)], 'float32', [2, 2, 3]),
   ok('gatherElements', [f32(1, 2, 3, 4), i32(1, 2, 1, 4), { axis: 2 }], 'float32', [1, 2, 1, 4]),
   bad('gatherElements', [f32(), i32()]),
@@ -274,7 +275,7 @@ const gatherFamily: Case[] = [
   bad('gatherND', [f32(1, 1, 1), i32()]),
   bad('gatherND', [f32(1, 2, 3), f32(1, 1, 1)]),
   bad('gatherND', [f32(1, 2, 3), i32(1, 1, 4)]),
-  bad('gatherND', [f32(2, 2, 3, 3, 4), i32(MAX_BYTES / 4, 1, 1)], 'output over maxTensorByteLength'),
+  bad('gatherND', [f32(2, 2, 3, 3, 4), i32(Math.floor(MAX_BYTES / 4), 1, 1)], 'output over maxTensorByteLength'),
   ok('scatterElements', [f32(3, 3), i32(2, 3), f32(2, 3)], 'float32', [3, 3]),
   ok('scatterElements', [f32(3, 3), i32(2, 3), f32(2, 3), { axis: 0 }], 'float32', [3, 3]),
   ok('scatterElements', [f32(3, 3), i32(3, 2), f32(3, 2), { axis: 1 }], 'float32', [3, 3]),
@@ -306,7 +307,7 @@ const splitPadReshape: Case[] = [
   bad('split', [f32(2, 5), 2, { axis: 1 }]),
   bad('split', [f32(2, 6), [2, 2, 3], { axis: 1 }]),
   ok('pad', [f32(2, 3), [1, 2], [1, 2], { mode: 'constant', value: 0 }], 'float32', [4, 7]),
-  bad('pad', [f32(1, MAX_BYTES / 4), [1, 2], [1, 2], { mode: 'constant', value: 0 }], 'output over maxTensorByteLength'),
+  bad('pad', [f32(1, Math.floor(MAX_BYTES / 4)), [1, 2], [1, 2], { mode: 'constant', value: 0 }], 'output over maxTensorByteLength'),
   // spec: pad's input may have any rank (tensor-limits-pad), so padding a scalar by nothing is valid; WPT throws.
   ok('pad', [f32(), [], []], 'float32', []),
   bad('pad', [f32(2, 3), [1], [1, 2], { mode: 'edge', value: 0 }]),
@@ -349,7 +350,7 @@ const expandConcatReduce: Case[] = [
   bad('concat', [[f32(1, 1), f32(1, 1)], 2]),
   bad('concat', [[f32(), f32()], 0]),
   bad('concat', [[f32(1, 1, 1), f32(1, 2, 3)], 1]),
-  bad('concat', [[f32(MAX_BYTES / 4), f32(MAX_BYTES / 4)], 0], 'output over maxTensorByteLength'),
+  bad('concat', [[f32(Math.floor(MAX_BYTES / 4)), f32(Math.floor(MAX_BYTES / 4))], 0], 'output over maxTensorByteLength'),
   bad('concat', [[t('int4', [46341, 46340]), t('int4', [46341, 46340])], 0], 'element count over 2^31 - 1'),
   bad('concat', [Array.from({ length: 8193 }, () => f32(1)), 0], 'more than 8192 inputs'),
   ...REDUCTIONS.flatMap((op) => [
@@ -626,6 +627,12 @@ describe('WPT-style validation: what validates but cannot run', () => {
 });
 
 describe('WPT-style validation: common to every operator', () => {
+  test('maxTensorByteLength: a 1-byte tensor of that many bytes is still a valid element count', () => {
+    assert.equal(ctx.opSupportLimits().maxTensorByteLength, MAX_BYTES);
+    const b = new MLGraphBuilder(ctx);
+    assert.deepEqual(b.input('x', { dataType: 'int8', shape: [MAX_BYTES] }).shape, [MAX_BYTES]);
+  });
+
   test('an operand of another builder is a TypeError; after build() an InvalidStateError', async () => {
     for (const op of SPEC_OPERATORS) {
       const def = getOp(op)!;
