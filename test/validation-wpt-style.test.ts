@@ -781,6 +781,68 @@ describe('WPT-style validation: operand ranks against opSupportLimits', () => {
   });
 });
 
+describe('WPT-style validation: input(), constant(), build()', () => {
+  const typeErr = (e: unknown) => e instanceof TypeError && !(e instanceof DOMException);
+  test('input descriptors', () => {
+    const b = new MLGraphBuilder(ctx);
+    assert.deepEqual(b.input('a', { dataType: 'float32', shape: [] }).shape, []);
+    assert.deepEqual(b.input('b', { dataType: 'int64', shape: [3] }).shape, [3]);
+    for (const [name, shape] of [['', [3, 4]], ['c', [3, 0]], ['d', [MAX_ULONG + 1]], ['e', [MAX_ULONG, MAX_ULONG, MAX_ULONG]], ['f', [(MAX_BYTES + 1) / 4]], ['g', Array<number>(10).fill(2)]] as const) {
+      assert.throws(() => b.input(name, { dataType: 'float32', shape: [...shape] }), typeErr, `input '${name}' [${shape.length > 3 ? '...' : shape}]`);
+    }
+  });
+
+  test('constant(descriptor, buffer): views must match the data type, Uint8Array and ArrayBuffers always do', () => {
+    const b = new MLGraphBuilder(ctx);
+    const desc = (dataType: MLOperandDataType) => ({ dataType, shape: [2, 3] });
+    const okCases: [MLOperandDataType, ArrayBufferView | ArrayBuffer | SharedArrayBuffer][] = [
+      ['float32', new Float32Array(6)], ['float16', new Uint16Array(6)], ['int64', new BigInt64Array(6)], ['uint64', new BigUint64Array(6)],
+      ['float32', new Uint8Array(24)], ['float16', new Uint8Array(12)], ['int32', new Uint8Array(24)], ['float32', new Int32Array(6).buffer],
+      ['float32', new Float32Array(new SharedArrayBuffer(24))], ['uint8', new SharedArrayBuffer(6)],
+    ];
+    for (const [dt, buf] of okCases) assert.deepEqual(b.constant(desc(dt), buf).shape, [2, 3], `${dt} ${buf.constructor.name}`);
+    const badCases: [MLOperandDataType, ArrayBufferView | ArrayBuffer][] = [
+      ['float32', new Float32Array(5)], ['float16', new Uint16Array(5)], ['int32', new Int32Array(7)], ['uint32', new Uint32Array(7)],
+      ['int64', new BigInt64Array(7)], ['uint64', new BigUint64Array(7)], ['int8', new Int8Array(20)], ['uint8', new Uint8Array(20)],
+      ['float16', new Float32Array(6)], ['float16', new Int16Array(6)], ['float32', new Int32Array(6)], ['int16' as MLOperandDataType, new Int16Array(6)],
+    ];
+    for (const [dt, buf] of badCases) assert.throws(() => b.constant(desc(dt), buf), typeErr, `${dt} ${buf.constructor.name}`);
+    assert.throws(() => b.constant({ dataType: 'float32', shape: [2, 0] }, new Float32Array(2)), typeErr);
+  });
+
+  test('constant(dataType, value): scalars of every type', () => {
+    const b = new MLGraphBuilder(ctx);
+    const scalars: [MLOperandDataType, number | bigint][] = [
+      ['float32', 3.14], ['float16', 2.5], ['int32', 42], ['uint32', 123], ['int64', 9007199254740991n], ['uint64', 18446744073709551615n],
+      ['int8', -128], ['uint8', 255], ['float32', 3.4028235e38], ['float32', 1.175494e-38],
+      // spec: constant(dataType, value) casts any MLNumber to any MLOperandDataType; WPT throws for int4/uint4
+      // scalars and for a bigint float32 value, which the spec's steps do not.
+      ['int4', -2], ['uint4', 2], ['float32', 123n],
+    ];
+    for (const [dt, v] of scalars) {
+      const c = b.constant(dt, v);
+      assert.equal(c.dataType, dt);
+      assert.deepEqual(c.shape, []);
+    }
+    assert.throws(() => b.constant('int16' as MLOperandDataType, 123), typeErr);
+  });
+
+  test('build(): once per builder, even before the first build settles; a bad call leaves it unbuilt', async () => {
+    const d = { dataType: 'float32', shape: [2] } as const;
+    const b = new MLGraphBuilder(ctx);
+    const a = b.input('a', d);
+    const c = b.add(a, b.input('b', d));
+    await assert.rejects(b.build({ a }), typeErr);
+    const first = b.build({ c });
+    await assert.rejects(b.build({ c }), (e: unknown) => e instanceof DOMException && e.name === 'InvalidStateError');
+    await first;
+    const isInvalidState = (e: unknown) => e instanceof DOMException && e.name === 'InvalidStateError';
+    assert.throws(() => b.sub(a, a), isInvalidState);
+    assert.throws(() => b.input('d', d), isInvalidState);
+    assert.throws(() => b.constant(d, new Float32Array(2)), isInvalidState);
+  });
+});
+
 describe('WPT-style validation: what validates but cannot run', () => {
   test('convTranspose2d with groups that do not divide the input channels: build() is an OperationError', async () => {
     const b = new MLGraphBuilder(ctx);
