@@ -9,9 +9,9 @@ import { SPEC_OPERATORS } from '../src/ops/spec-operators.js';
 import { getOp } from '../src/ops/registry.js';
 import { ALL_DATA_TYPES, byteLength, DTYPES } from '../src/graph/dtypes.js';
 
-/** FUZZ_SEED and FUZZ_CALLS widen a local run; the suite uses the fixed defaults. */
+/** FUZZ_SEED, FUZZ_CALLS and FUZZ_BUILDS widen a local run; the suite uses the fixed defaults. */
 const CALLS_PER_OP = Number(process.env.FUZZ_CALLS ?? 200);
-const BUILDS_PER_OP = 3;
+const BUILDS_PER_OP = Number(process.env.FUZZ_BUILDS ?? 3);
 
 /** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
@@ -97,11 +97,15 @@ class Fuzzer {
 
   shape(): number[] {
     const rank = this.chance(0.85) ? this.int(5) : this.int(9);
-    return Array.from({ length: rank }, () => 1 + this.int(4));
+    // Now and then one large dimension (no data is allocated unless the graph is run, and then only small ones are).
+    return Array.from({ length: rank }, () => (this.chance(0.02) ? this.pick([65536, 2 ** 20, 2 ** 31 - 1]) : 1 + this.int(4)));
   }
 
   operand(shape = this.shape(), dataType: MLOperandDataType = this.chance(0.5) ? 'float32' : this.pick(ALL_DATA_TYPES)): MLOperand {
     const name = `x${this.inputs++}`;
+    // A large dimension must still leave a valid element count and byte length; otherwise keep it alone.
+    const bytes = shape.reduce((a, b) => a * b, 1) * Math.max(1, DTYPES[dataType].bytes);
+    if (bytes > 2 ** 31 - 1) shape = shape.map((d) => (d > 4 ? (bytes / d <= 64 ? Math.floor((2 ** 31 - 1) / 64) : 1) : d));
     const desc = { dataType, shape };
     this.descriptors.set(name, desc);
     return this.b.input(name, desc);
@@ -119,8 +123,9 @@ class Fuzzer {
     return this.operand();
   }
 
+  /** Mostly small; sometimes at the edges of `long`/`unsigned long`, where sizes overflow. */
   smallUint(): number {
-    return this.int(5);
+    return this.chance(0.97) ? this.int(5) : this.pick([65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1]);
   }
   uints(len = this.int(6)): unknown[] {
     return Array.from({ length: len }, () => (this.chance(0.95) ? this.smallUint() : this.junk()));
@@ -393,7 +398,8 @@ describe('builder fuzzing', () => {
         const outs = def.multipleOutputs ? (result as unknown[]) : [result];
         assert.ok(Array.isArray(outs), `${op} returned ${String(result)}`);
         for (const o of outs) checkOperand(op, o);
-        if (built < BUILDS_PER_OP && outs.every((o) => (o as MLOperand).shape.reduce((a, b) => a * b, 1) <= 4096)) {
+        const small = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1) <= 4096;
+        if (built < BUILDS_PER_OP && outs.every((o) => small((o as MLOperand).shape)) && [...fz.descriptors.values()].every((d) => small(d.shape))) {
           built++;
           await buildAndRun(op, fz, outs as MLOperand[], r);
           fz = new Fuzzer(ctx, r);
