@@ -160,6 +160,11 @@ const convTranspose2d: Case[] = [
   bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputSizes: [1, 2, 10, 8] }]),
   bad('convTranspose2d', [f32(1, 1, 2, 2), f32(1, 1, 3, 3), { padding: [4, 4, 0, 0], strides: [2, 2], outputPadding: [1, 0] }], 'padding height too large'),
   bad('convTranspose2d', [f32(1, 1, 2, 2), f32(1, 1, 3, 3), { padding: [0, 0, 4, 4], strides: [2, 2], outputPadding: [0, 1] }], 'padding width too large'),
+  bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputSizes: [0, 7] }]),
+  bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 2, 3, 3), { strides: [3, 2], outputSizes: [9, 0] }]),
+  bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1], strides: [2, 2], outputSizes: [4, 4], outputPadding: [1, 1] }], 'outputSizes below the computed size'),
+  bad('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1], strides: [2, 2], outputSizes: [6, 8], outputPadding: [1, 1] }], 'outputSizes at least a stride above it'),
+  ok('convTranspose2d', [f32(1, 1, 3, 3), f32(1, 1, 3, 3), { padding: [1, 1, 1, 1], strides: [2, 2], outputSizes: [6, 6] }], 'float32', [1, 1, 6, 6]),
 ];
 
 const POOLS = ['averagePool2d', 'l2Pool2d', 'maxPool2d'] as const;
