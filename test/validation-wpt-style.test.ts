@@ -882,6 +882,13 @@ describe('WPT-style validation: common to every operator', () => {
     }
   });
 
+  test('a symbol label is a TypeError naming the operator', () => {
+    const b = new MLGraphBuilder(ctx);
+    const x = b.input('x', { dataType: 'float32', shape: [2] });
+    assert.throws(() => b.relu(x, { label: Symbol('l') as never }), (e: unknown) => e instanceof TypeError && e.message.startsWith('relu: '));
+    assert.equal(b.relu(x, { label: 42 as never }).shape.length, 1);
+  });
+
   test('options of a non-dictionary type are a TypeError naming the operator', () => {
     for (const op of SPEC_OPERATORS) {
       const def = getOp(op)!;

@@ -126,6 +126,8 @@ export class MLGraphBuilder {
   #invoke(def: OpDef, args: unknown[]): MLOperand | MLOperand[] {
     const options = args[def.optionsAt];
     const rawLabel = options && typeof options === 'object' ? (options as { label?: unknown }).label : undefined;
+    // USVString conversion: a symbol label is a TypeError (String() would quietly accept it).
+    if (typeof rawLabel === 'symbol') throw new TypeError(`${def.name}: options.label must be a string`);
     const label = rawLabel === undefined ? '' : String(rawLabel);
     if (this.#hasBuilt || contextInternals(this.#context)!.isLost()) {
       throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
