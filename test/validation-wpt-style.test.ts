@@ -882,6 +882,24 @@ describe('WPT-style validation: common to every operator', () => {
     }
   });
 
+  test('arguments whose number or string conversion throws are the operator\'s TypeError', () => {
+    const b = new MLGraphBuilder(ctx);
+    const x = b.input('x', { dataType: 'float32', shape: [2, 2] });
+    const poison = [Symbol('s')]; // Number(poison) and String(poison) throw
+    const calls: [string, () => unknown][] = [
+      ['gemm', () => b.gemm(x, x, { alpha: poison as never })],
+      ['elu', () => b.elu(x, { alpha: poison as never })],
+      ['clamp', () => b.clamp(x, { minValue: poison as never })],
+      ['softmax', () => b.softmax(x, poison as never)],
+      ['reshape', () => b.reshape(x, [poison as never, 2])],
+      ['triangular', () => b.triangular(x, { diagonal: Symbol('d') as never })],
+      ['resample2d', () => b.resample2d(b.input('y', { dataType: 'float32', shape: [1, 1, 2, 2] }), { scales: [poison as never, 1] })],
+      ['cast', () => b.cast(x, poison as never)],
+      ['pad', () => b.pad(x, [0, 0], [0, 0], { value: Symbol('v') as never })],
+    ];
+    for (const [op, f] of calls) assert.throws(f, (e: unknown) => e instanceof TypeError && e.message.startsWith(`${op}: `), op);
+  });
+
   test('a symbol label is a TypeError naming the operator', () => {
     const b = new MLGraphBuilder(ctx);
     const x = b.input('x', { dataType: 'float32', shape: [2] });
