@@ -4,7 +4,7 @@
 // succeed is built and run once, so the lowering is exercised on shapes nobody wrote by hand.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ml, MLGraphBuilder, MLOperand, type MLContext, type MLOperandDataType } from '../src/index.js';
+import { ml, MLGraphBuilder, MLOperand, type MLComputeInput, type MLContext, type MLOperandDataType } from '../src/index.js';
 import { SPEC_OPERATORS } from '../src/ops/spec-operators.js';
 import { getOp } from '../src/ops/registry.js';
 import { ALL_DATA_TYPES, byteLength, DTYPES } from '../src/graph/dtypes.js';
@@ -24,6 +24,11 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A dimension as the fuzzer writes it: a size, or the one dynamic dimension its builders declare. */
+type FuzzDim = number | { readonly name: string; readonly maxSize: number };
+const DYN = { name: 'n', maxSize: 3 } as const;
+const sizeOf = (d: FuzzDim): number => (typeof d === 'number' ? d : d.maxSize);
 
 type Kind = 'operand' | 'operands' | 'uint' | 'uints' | 'dtype' | 'uintOrUints';
 
@@ -67,11 +72,14 @@ class Fuzzer {
   readonly other: MLGraphBuilder;
   private inputs = 0;
   /** Each input operand of `b` with its descriptor, for feeding built graphs. */
-  readonly descriptors = new Map<string, { dataType: MLOperandDataType; shape: number[] }>();
+  readonly descriptors = new Map<string, { dataType: MLOperandDataType; shape: FuzzDim[] }>();
+  /** Whether this builder's inputs may have the dynamic dimension DYN (the ops that accept it must handle it). */
+  readonly dynamic: boolean;
 
   constructor(readonly ctx: MLContext, readonly r: () => number) {
     this.b = new MLGraphBuilder(ctx);
     this.other = new MLGraphBuilder(ctx);
+    this.dynamic = r() < 0.4;
   }
 
   int(n: number): number {
@@ -95,26 +103,30 @@ class Fuzzer {
     ])();
   }
 
-  shape(): number[] {
+  shape(): FuzzDim[] {
     const rank = this.chance(0.85) ? this.int(5) : this.int(9);
     // Now and then one large dimension (no data is allocated unless the graph is run, and then only small ones are).
-    return Array.from({ length: rank }, () => (this.chance(0.02) ? this.pick([65536, 2 ** 20, 2 ** 31 - 1]) : 1 + this.int(4)));
+    const shape: FuzzDim[] = Array.from({ length: rank }, () => (this.chance(0.02) ? this.pick([65536, 2 ** 20, 2 ** 31 - 1]) : 1 + this.int(4)));
+    if (this.dynamic && rank > 0 && this.chance(0.6)) shape[this.int(rank)] = DYN;
+    return shape;
   }
 
-  operand(shape = this.shape(), dataType: MLOperandDataType = this.chance(0.5) ? 'float32' : this.pick(ALL_DATA_TYPES)): MLOperand {
+  operand(shape: readonly FuzzDim[] = this.shape(), dataType: MLOperandDataType = this.chance(0.5) ? 'float32' : this.pick(ALL_DATA_TYPES)): MLOperand {
     const name = `x${this.inputs++}`;
+    // Sub-byte inputs must be static.
+    let dims = DTYPES[dataType].bits < 8 ? shape.map(sizeOf) : [...shape];
     // A large dimension must still leave a valid element count and byte length; otherwise keep it alone.
-    const bytes = shape.reduce((a, b) => a * b, 1) * Math.max(1, DTYPES[dataType].bytes);
-    if (bytes > 2 ** 31 - 1) shape = shape.map((d) => (d > 4 ? (bytes / d <= 64 ? Math.floor((2 ** 31 - 1) / 64) : 1) : d));
-    const desc = { dataType, shape };
+    const bytes = dims.reduce((a: number, d) => a * sizeOf(d), 1) * Math.max(1, DTYPES[dataType].bytes);
+    if (bytes > 2 ** 31 - 1) dims = dims.map((d) => (sizeOf(d) > 4 ? (bytes / sizeOf(d) <= 64 ? Math.floor((2 ** 31 - 1) / 64) : 1) : d));
+    const desc = { dataType, shape: dims };
     this.descriptors.set(name, desc);
-    return this.b.input(name, desc);
+    return this.b.input(name, desc as { dataType: MLOperandDataType; shape: number[] });
   }
 
   /** An operand, usually related to the first one's shape and type so that some calls validate. */
   relatedOperand(first: MLOperand | undefined): MLOperand {
     if (first && this.chance(0.6)) {
-      const shape = [...first.shape];
+      const shape: FuzzDim[] = [...first.dimensions];
       if (this.chance(0.3)) shape.splice(0, this.int(shape.length + 1));
       if (this.chance(0.2) && shape.length) shape[this.int(shape.length)] = 1;
       const dt = this.chance(0.75) ? first.dataType : this.pick(ALL_DATA_TYPES);
@@ -350,15 +362,24 @@ function show(e: unknown): string {
 function checkOperand(op: string, v: unknown): void {
   assert.ok(v instanceof MLOperand, `${op} returned ${String(v)}`);
   assert.ok(ALL_DATA_TYPES.includes(v.dataType), `${op}: output data type ${v.dataType}`);
-  for (const d of v.shape) assert.ok(Number.isInteger(d) && d > 0 && d <= 2 ** 32 - 1, `${op}: output shape [${v.shape}]`);
+  for (const d of v.dimensions) {
+    const size = typeof d === 'number' ? d : d.maxSize;
+    assert.ok(Number.isInteger(size) && size > 0 && size <= 2 ** 32 - 1, `${op}: output shape ${JSON.stringify(v.dimensions)}`);
+  }
 }
 
-function feedFor(desc: { dataType: MLOperandDataType; shape: number[] }, r: () => number): ArrayBufferView {
-  const n = desc.shape.reduce((a, b) => a * b, 1);
-  if (DTYPES[desc.dataType].bits < 8) return new Uint8Array(byteLength(desc.dataType, n));
-  const arr = new DTYPES[desc.dataType].array(n);
+/** Data for an input whose dynamic dimensions take the value `n`. */
+function feedFor(desc: { dataType: MLOperandDataType; shape: readonly FuzzDim[] }, n: number, r: () => number): MLComputeInput {
+  const shape = desc.shape.map((d) => (typeof d === 'number' ? d : n));
+  const data = typedFeed(desc.dataType, shape.reduce((a, b) => a * b, 1), r);
+  return { data, shape };
+}
+
+function typedFeed(dataType: MLOperandDataType, n: number, r: () => number): ArrayBufferView {
+  if (DTYPES[dataType].bits < 8) return new Uint8Array(byteLength(dataType, n));
+  const arr = new DTYPES[dataType].array(n);
   // Integers are 0 (always a valid index); floats small random values.
-  if (desc.dataType === 'float32') for (let i = 0; i < n; i++) (arr as Float32Array)[i] = r() * 2 - 1;
+  if (dataType === 'float32') for (let i = 0; i < n; i++) (arr as Float32Array)[i] = r() * 2 - 1;
   return arr;
 }
 
@@ -382,6 +403,7 @@ describe('builder fuzzing', () => {
       const def = getOp(op)!;
       let successes = 0;
       let built = 0;
+      let builtDynamic = 0;
       for (let i = 0; i < CALLS_PER_OP; i++) {
         if (i % 40 === 0) fz = new Fuzzer(ctx, r);
         const args = fz.args(op, def.optionsAt);
@@ -398,21 +420,22 @@ describe('builder fuzzing', () => {
         const outs = def.multipleOutputs ? (result as unknown[]) : [result];
         assert.ok(Array.isArray(outs), `${op} returned ${String(result)}`);
         for (const o of outs) checkOperand(op, o);
-        const small = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1) <= 4096;
-        if (built < BUILDS_PER_OP && outs.every((o) => small((o as MLOperand).shape)) && [...fz.descriptors.values()].every((d) => small(d.shape))) {
+        const small = (shape: readonly FuzzDim[]) => shape.reduce((a: number, d) => a * sizeOf(d), 1) <= 4096;
+        if (built < BUILDS_PER_OP && outs.every((o) => small((o as MLOperand).dimensions)) && [...fz.descriptors.values()].every((d) => small(d.shape))) {
           built++;
-          await buildAndRun(op, fz, outs as MLOperand[], r);
+          if (await buildAndRun(op, fz, outs as MLOperand[], r)) builtDynamic++;
           fz = new Fuzzer(ctx, r);
         }
       }
       // The fuzzer must reach the success path often enough to mean something.
       assert.ok(successes > 0, `${op}: no call succeeded`);
-      if (process.env.FUZZ_VERBOSE) console.log(`${op}: ${successes}/${CALLS_PER_OP} calls validated, ${built} built and run`);
+      if (process.env.FUZZ_VERBOSE) console.log(`${op}: ${successes}/${CALLS_PER_OP} calls validated, ${built} built and run (${builtDynamic} with a dynamic dimension)`);
     });
   }
 });
 
-async function buildAndRun(op: string, fz: Fuzzer, outs: MLOperand[], r: () => number): Promise<void> {
+/** Builds and runs the graph computing `outs`; says whether it had a dynamic input. */
+async function buildAndRun(op: string, fz: Fuzzer, outs: MLOperand[], r: () => number): Promise<boolean> {
   const named = Object.fromEntries(outs.map((o, i) => [`y${i}`, o]));
   let graph;
   try {
@@ -420,11 +443,13 @@ async function buildAndRun(op: string, fz: Fuzzer, outs: MLOperand[], r: () => n
   } catch (e) {
     assert.fail(`${op}: build of a validated call failed: ${show(e)}`);
   }
-  const feeds: Record<string, ArrayBufferView> = {};
-  for (const name of Object.keys(graph.inputDescriptors)) feeds[name] = feedFor(fz.descriptors.get(name)!, r);
+  const feeds: Record<string, MLComputeInput> = {};
+  const n = 1 + Math.floor(r() * DYN.maxSize);
+  for (const name of Object.keys(graph.inputDescriptors)) feeds[name] = feedFor(fz.descriptors.get(name)!, n, r);
   try {
     await ctx.compute(graph, feeds);
   } catch (e) {
     assert.fail(`${op}: compute of a validated call failed: ${show(e)}`);
   }
+  return Object.keys(graph.inputDescriptors).some((name) => fz.descriptors.get(name)!.shape.some((d) => typeof d !== 'number'));
 }
