@@ -99,7 +99,7 @@ class Fuzzer {
       () => 2 ** 32, () => 2 ** 53, () => -0, () => 1.5, () => 10n, () => true, () => Symbol('s'),
       () => new Array(10000).fill(1), () => [NaN], () => [-1], () => [2 ** 32], () => ['a'], () => [[1]], () => [],
       () => ({ valueOf: () => 1 }), () => ({ [Symbol.iterator]: () => [1, 2][Symbol.iterator]() }), () => () => 1,
-      () => new Float32Array(2), () => this.other.input(`o${this.inputs++}`, { dataType: 'float32', shape: [2] }),
+      () => new Float32Array(2), () => [Symbol('s')], () => ({ valueOf: () => { throw new RangeError('no'); } }), () => this.other.input(`o${this.inputs++}`, { dataType: 'float32', shape: [2] }),
     ])();
   }
 
@@ -162,8 +162,9 @@ class Fuzzer {
   }
 
   optionValue(key: string, first: MLOperand | undefined): unknown {
+    // A label whose toString throws would (rightly, as in WebIDL) throw that error, so labels get no junk objects.
+    if (key === 'label') return this.pick(['', 'lbl', 'x\u0000y', 'a'.repeat(300), 42, null]);
     if (this.chance(0.15)) return this.junk();
-    if (key === 'label') return this.pick(['', 'lbl', 'x\u0000y', 'a'.repeat(300)]);
     const rank = first?.shape.length ?? 2;
     return this.pick<() => unknown>([
       () => this.smallUint(),
@@ -250,8 +251,17 @@ function recurrent(f: Fuzzer, gates: number, cell: boolean, network: boolean): u
   return [f.operand([batch, inputSize], t), f.operand([gates * hidden, inputSize], t), f.operand([gates * hidden, hidden], t), ...states, hidden, opts];
 }
 
+const logical = (inputs: number) => (f: Fuzzer) => {
+  const x = f.operand(f.shape(), 'uint8');
+  return [x, ...Array.from({ length: inputs - 1 }, () => f.operand([...x.dimensions].slice(f.int(2)), 'uint8')), {}];
+};
+
 /** Valid-call generators for the operators whose arguments random operands almost never satisfy. */
 const TEMPLATES: Record<string, (f: Fuzzer) => unknown[]> = {
+  logicalAnd: logical(2),
+  logicalOr: logical(2),
+  logicalXor: logical(2),
+  logicalNot: logical(1),
   gemm: (f) => {
     const t = floatType(f);
     const [m, k, n] = [dim(f), dim(f), dim(f)];
