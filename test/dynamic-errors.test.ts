@@ -79,7 +79,7 @@ test('shape inference: broadcasting, matmul, concat and reshape say where dynami
   throwsType(() => b.reshape(x, [{ name: 'seq', maxSize: 8 }, 2, 3]), 'reshape: newShape [seq, 2, 3] has 6*seq elements, the input [seq, 4] has 4*seq');
   assert.deepEqual(b.reshape(x, [seq, 2, 2]).shape, [seq, 2, 2]);
   // Built outputs may carry derived dimensions; a derived bound must stay a valid dimension.
-  const huge = b.input('huge', f32([{ name: 'h', maxSize: 2 ** 30 }]));
+  const huge = b.input('huge', { dataType: 'int8', shape: [{ name: 'h', maxSize: 2 ** 30 }] });
   throwsType(() => b.concat([huge, huge, huge], 0), /concat: output dimension '3\*h' can reach 3221225472, more than 2147483647/);
 });
 

@@ -52,7 +52,7 @@ describe('output descriptors', () => {
     const y = b.input('y', { dataType: 'float32', shape: [65536, 1] });
     const z = b.input('z', { dataType: 'float32', shape: [1, 65536] });
     assert.throws(() => b.add(y, z, { label: 'a' }), typeError('add', 'a', /element/));
-    // 2^30 int64 elements are 2^33 bytes, over the 2^32 maxTensorByteLength tsnn reports.
+    // 2^30 int64 elements are 2^33 bytes, over the maxTensorByteLength tsnn reports.
     const w = b.input('w', { dataType: 'int8', shape: [1, 1] });
     assert.throws(() => b.cast(b.expand(w, [32768, 32768]), 'int64', { label: 'c' }), typeError('cast', 'c', /byte length/));
   });

@@ -126,11 +126,15 @@ export class MLGraphBuilder {
   #invoke(def: OpDef, args: unknown[]): MLOperand | MLOperand[] {
     const options = args[def.optionsAt];
     const rawLabel = options && typeof options === 'object' ? (options as { label?: unknown }).label : undefined;
+    // USVString conversion: a symbol label is a TypeError (String() would quietly accept it).
+    if (typeof rawLabel === 'symbol') throw new TypeError(`${def.name}: options.label must be a string`);
     const label = rawLabel === undefined ? '' : String(rawLabel);
     if (this.#hasBuilt || contextInternals(this.#context)!.isLost()) {
       throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
     }
     const c = new OpContext(def.name, label, this.#resolve, def.limits, def.dynamic === true, this.#dimBounds);
+    // WebIDL's dictionary conversion, for every operator (some ops read no option but the label).
+    if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') c.fail('options must be a dictionary');
     const result = def.create(c, args);
     const nodeId = this.#ir.nodes.length;
     const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));

@@ -4,8 +4,11 @@
 export const MAX_DIMENSION = 2 ** 31 - 1;
 /** Largest rank tsnn accepts; reported in opSupportLimits. */
 export const MAX_RANK = 8;
-/** Largest tensor in bytes (onnxruntime's 2 GiB protobuf limit does not bind: constants go in external memory). */
-export const MAX_TENSOR_BYTE_LENGTH = 2 ** 32;
+/**
+ * Largest tensor in bytes. Equal to the largest element count, so that a tensor of 1-byte elements can reach it: with
+ * a larger limit, shapes derived from maxTensorByteLength (as WPT builds them) would hit the element-count rule first.
+ */
+export const MAX_TENSOR_BYTE_LENGTH = MAX_DIMENSION;
 
 export function elementCount(shape: readonly number[]): number {
   let n = 1;

@@ -154,18 +154,10 @@ export class OpContext {
 
   /** `[EnforceRange] unsigned long`. */
   uint(value: unknown, name: string): number {
-    // WebIDL's ToNumber: null is 0, objects convert through valueOf/toString; bigints and symbols are TypeErrors.
-    let n = NaN;
-    if (typeof value !== 'bigint' && typeof value !== 'symbol') {
-      try {
-        n = Number(value);
-      } catch {
-        n = NaN;
-      }
-    }
+    const n = toNumber(value);
     if (!Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${describeValue(value)})`);
     const t = Math.trunc(n);
-    if (t < 0 || t > 0xffffffff) this.fail(`${name} ${String(value)} is out of the unsigned long range`);
+    if (t < 0 || t > 0xffffffff) this.fail(`${name} ${describeValue(value)} is out of the unsigned long range`);
     return t;
   }
 
@@ -181,8 +173,8 @@ export class OpContext {
   /** `double` (finite) with a default. */
   double(value: unknown, name: string, fallback: number): number {
     if (value === undefined) return fallback;
-    const n = Number(value);
-    if (typeof value === 'bigint' || !Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${String(value)})`);
+    const n = toNumber(value);
+    if (!Number.isFinite(n)) this.fail(`${name} must be a finite number (got ${describeValue(value)})`);
     return n;
   }
 
@@ -190,8 +182,8 @@ export class OpContext {
   number(value: unknown, name: string): MLNumber {
     if (typeof value === 'bigint') return value;
     if (typeof value === 'number') return value;
-    if (value === undefined || typeof value === 'object') this.fail(`${name} must be a number or bigint`);
-    return Number(value);
+    if (value === undefined || typeof value === 'object' || typeof value === 'symbol') this.fail(`${name} must be a number or bigint`);
+    return toNumber(value);
   }
 
   bool(value: unknown, fallback: boolean): boolean {
@@ -210,13 +202,26 @@ export class OpContext {
   }
 
   dataType(value: unknown, name: string): MLOperandDataType {
-    if (!isDataType(value)) this.fail(`${name} '${String(value)}' is not an MLOperandDataType (${ALL_DATA_TYPES.join(', ')})`);
+    if (!isDataType(value)) this.fail(`${name} '${describeValue(value)}' is not an MLOperandDataType (${ALL_DATA_TYPES.join(', ')})`);
     return value;
   }
 }
 
+/**
+ * WebIDL's ToNumber where it succeeds (null is 0, objects convert through valueOf/toString), NaN where it would throw
+ * (bigints, symbols, a toString that throws), so that callers report the operator's own TypeError.
+ */
+export function toNumber(value: unknown): number {
+  if (typeof value === 'bigint' || typeof value === 'symbol') return NaN;
+  try {
+    return Number(value);
+  } catch {
+    return NaN;
+  }
+}
+
 /** WebIDL's ToString where it succeeds; the type name where the value's toString throws. */
-function describeValue(v: unknown): string {
+export function describeValue(v: unknown): string {
   try {
     return String(v);
   } catch {

@@ -138,7 +138,8 @@ defineOp({
     }
     const outputChannels = fd.o * groups;
     if (!isValidDimension(outputChannels)) c.fail(`output channels ${fd.o} * groups ${groups} is too large`);
-    if (input.channels % groups !== 0) c.fail(`input channels (${input.channels}) are not divisible by groups (${groups})`);
+    // The spec (and WPT) accept input channels that groups does not divide; no backend can run that, so the
+    // lowering refuses it at build() with an OperationError rather than the builder with a TypeError.
     const bias = biasOption(c, options.bias, x, outputChannels);
     const calculated = convTransposeOutputSizes(input.height, input.width, [fd.h, fd.w], win);
     let sizes: number[];

@@ -5,7 +5,7 @@ import { isValidDimension, shapeToString } from '../graph/shape.js';
 import { isDynamic, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
-import type { OpContext } from './context.js';
+import { describeValue, toNumber, type OpContext } from './context.js';
 import { defineOp, limits } from './registry.js';
 import { fixedList } from './window.js';
 
@@ -31,8 +31,8 @@ const RESAMPLE_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'uin
 function floatList(c: OpContext, value: unknown, name: string): number[] {
   if (value === null || typeof value !== 'object' || !(Symbol.iterator in value)) c.fail(`${name} must be a sequence of float`);
   return [...(value as Iterable<unknown>)].map((v, i) => {
-    const n = typeof v === 'bigint' ? NaN : Math.fround(Number(v));
-    if (!Number.isFinite(n)) c.fail(`${name}[${i}] must be a finite float (got ${String(v)})`);
+    const n = Math.fround(toNumber(v));
+    if (!Number.isFinite(n)) c.fail(`${name}[${i}] must be a finite float (got ${describeValue(v)})`);
     return n;
   });
 }

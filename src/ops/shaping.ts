@@ -7,7 +7,7 @@ import type { AttrValue } from '../graph/ir.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLDimension, MLOperatorOptions } from '../api/types.js';
 import { axesOption } from './axes.js';
-import type { OpContext } from './context.js';
+import { describeValue, toNumber, type OpContext } from './context.js';
 import { defineOp, limits } from './registry.js';
 
 export type MLPaddingMode = 'constant' | 'edge' | 'reflection';
@@ -49,10 +49,10 @@ const PADDING_MODES: readonly MLPaddingMode[] = ['constant', 'edge', 'reflection
 /** `[EnforceRange] long`. */
 function long(c: OpContext, value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = typeof value === 'bigint' || typeof value === 'object' ? NaN : Number(value);
-  if (!Number.isFinite(n)) c.fail(`${name} must be a finite number (got ${String(value)})`);
+  const n = typeof value === 'object' ? NaN : toNumber(value);
+  if (!Number.isFinite(n)) c.fail(`${name} must be a finite number (got ${describeValue(value)})`);
   const t = Math.trunc(n);
-  if (t < -(2 ** 31) || t > 2 ** 31 - 1) c.fail(`${name} ${String(value)} is out of the long range`);
+  if (t < -(2 ** 31) || t > 2 ** 31 - 1) c.fail(`${name} ${describeValue(value)} is out of the long range`);
   return t;
 }
 

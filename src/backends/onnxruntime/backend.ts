@@ -55,12 +55,13 @@ class OrtGraph implements CompiledGraph {
 
   constructor(
     private readonly session: ort.InferenceSession,
+    private readonly inputNames: Map<string, string>,
     private readonly outputNames: Map<string, string>,
   ) {}
 
   async run(inputs: Readonly<Record<string, HostTensor>>, outputs: Readonly<Record<string, HostTensor>>): Promise<void> {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(inputs)) feeds[name] = ortTensor(t);
+    for (const [name, t] of Object.entries(inputs)) feeds[this.inputNames.get(name)!] = ortTensor(t);
     const fetches: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(outputs)) fetches[this.outputNames.get(name)!] = ortTensor(t);
     // onnxruntime-node fills pre-allocated fetches but hands back new Tensor objects. On the first run, the
@@ -101,12 +102,12 @@ class OrtBackend implements Backend {
   }
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
-    const { model, outputNames } = lowerToOnnx(ir);
+    const { model, inputNames, outputNames } = lowerToOnnx(ir);
     const { bytes, externalData, folder } = encodeWithExternalData(model, EXTERNAL_DATA_BYTES);
     const options: ort.InferenceSession.SessionOptions = { ...sessionOptions(this.provider), externalData };
     if (folder !== undefined) options.extra = { session: { model_external_initializers_file_folder_path: folder } };
     const session = await ort.InferenceSession.create(bytes, options);
-    return new OrtGraph(session, outputNames);
+    return new OrtGraph(session, inputNames, outputNames);
   }
 }
 

@@ -27,11 +27,11 @@ function valueInfo(name: string, desc: OperandDescriptor): OnnxValueInfo {
 }
 
 /** For each dynamic dimension name, the first graph input axis that carries it. */
-function dimSources(ir: GraphIR): Map<string, DimSource> {
+function dimSources(ir: GraphIR, onnxName: (input: string) => string): Map<string, DimSource> {
   const sources = new Map<string, DimSource>();
   for (const input of ir.inputs) {
     dimsOf(ir.operands[input.operand]!.desc).forEach((d, axis) => {
-      if (isDynamic(d) && !sources.has(d.name)) sources.set(d.name, { value: input.name, axis });
+      if (isDynamic(d) && !sources.has(d.name)) sources.set(d.name, { value: onnxName(input.name), axis });
     });
   }
   return sources;
@@ -47,21 +47,36 @@ function internalPrefix(ir: GraphIR): string {
 
 export interface LoweredModel {
   model: OnnxModel;
-  /** WebNN output name → ONNX output name (they differ only where an output shares an input's name). */
+  /** WebNN input name → ONNX input name (they differ only where the WebNN name cannot be an ONNX name). */
+  inputNames: Map<string, string>;
+  /** WebNN output name → ONNX output name (they differ where an output shares an input's name, or as above). */
   outputNames: Map<string, string>;
+}
+
+/**
+ * Whether a WebNN name can be used as an ONNX value name as it is: onnxruntime's C API ends names at a NUL, and
+ * protobuf strings must be UTF-8 (a lone surrogate would be replaced, and two names could collide).
+ */
+function isOnnxSafeName(name: string): boolean {
+  return !name.includes('\0') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name);
 }
 
 export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
   const prefix = internalPrefix(ir);
-  const e = new Emitter(prefix, dimSources(ir));
+  const inputNames = new Map(ir.inputs.map((i, k) => [i.name, isOnnxSafeName(i.name) ? i.name : `${prefix}in${k}`]));
+  const onnxInput = (name: string) => inputNames.get(name)!;
+  const e = new Emitter(prefix, dimSources(ir, onnxInput));
   const names = new Map<number, string>();
   // Sub-byte inputs arrive packed; their unpacked value gets an internal name (unpacked below).
   for (const input of ir.inputs) {
-    names.set(input.operand, isSubByte(ir.operands[input.operand]!.desc.dataType) ? `${prefix}v${input.operand}` : input.name);
+    names.set(input.operand, isSubByte(ir.operands[input.operand]!.desc.dataType) ? `${prefix}v${input.operand}` : onnxInput(input.name));
   }
-  const inputNames = new Set(ir.inputs.map((i) => i.name));
+  const onnxInputNames = new Set(inputNames.values());
   const outputNames = new Map<string, string>();
-  for (const out of ir.outputs) outputNames.set(out.name, inputNames.has(out.name) ? `${prefix}out:${out.name}` : out.name);
+  ir.outputs.forEach((out, k) => {
+    const onnx = !isOnnxSafeName(out.name) ? `${prefix}out${k}` : onnxInputNames.has(out.name) ? `${prefix}out:${out.name}` : out.name;
+    outputNames.set(out.name, onnx);
+  });
   // The first output name of an operand becomes its value name; further names get an Identity (sub-byte outputs
   // all get a packing step instead).
   const extraOutputs: { name: string; operand: number }[] = [];
@@ -82,7 +97,7 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
   }
   for (const input of ir.inputs) {
     const desc = ir.operands[input.operand]!.desc;
-    if (isSubByte(desc.dataType)) unpackInput(e, input.name, desc, nameOf(input.operand));
+    if (isSubByte(desc.dataType)) unpackInput(e, onnxInput(input.name), desc, nameOf(input.operand));
   }
   for (const [id, external] of ir.externalConstants ?? []) {
     const op = ir.operands[id]!;
@@ -125,9 +140,9 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
       name: graphName,
       node: e.nodes,
       initializer: e.initializers,
-      input: ir.inputs.map((i) => valueInfo(i.name, ir.operands[i.operand]!.desc)),
+      input: ir.inputs.map((i) => valueInfo(onnxInput(i.name), ir.operands[i.operand]!.desc)),
       output: ir.outputs.map((o) => valueInfo(outputNames.get(o.name)!, ir.operands[o.operand]!.desc)),
     },
   };
-  return { model, outputNames };
+  return { model, inputNames, outputNames };
 }

@@ -17,6 +17,11 @@ function lowerConv(opType: 'Conv' | 'ConvTranspose', target: string) {
     const a = n.attrs;
     const layout = a.inputLayout as MLInputOperandLayout;
     const [top, bottom, left, right] = a.padding as number[];
+    const channels = n.inputShapes[0]![layout === 'nchw' ? 1 : 3]!;
+    if (channels % (a.groups as number) !== 0) {
+      // Only convTranspose2d gets here: the builder's conv2d checks this itself (the spec says so for conv2d only).
+      throw new Error(`${n.op}${n.label ? ` [${n.label}]` : ''}: input channels (${channels}) are not divisible by groups (${String(a.groups)}), which ${opType} cannot compute`);
+    }
     const present = n.inputs.filter((v): v is string => v !== null);
     e.castAround(n.outputTypes[0]!, ['float32'], 'float32', present, n.outputs, ([x, w, b], [y]) => {
       const attrs = {
