@@ -163,3 +163,18 @@ test('64-bit max, min, clamp and relu compare values beyond the int32 range corr
     if (dt === 'int64') assert.deepEqual(list('relu'), xs, `${dt} relu`);
   }
 });
+
+test('inputs and outputs named like Object.prototype members work in dispatch and compute', async () => {
+  const ctx = await ml.createContext();
+  const b = new MLGraphBuilder(ctx);
+  const x = b.input('__proto__', { dataType: 'float32', shape: [2] });
+  const y = b.input('constructor', { dataType: 'float32', shape: [2] });
+  const graph = await b.build({ ['__proto__']: b.add(x, y), toString: b.mul(x, y) });
+  const inputs: Record<string, Float32Array> = {};
+  Object.defineProperty(inputs, '__proto__', { value: Float32Array.of(1, 2), enumerable: true });
+  inputs['constructor'] = Float32Array.of(3, 4);
+  const r = await ctx.compute(graph, inputs);
+  assert.ok(Object.hasOwn(r, '__proto__'));
+  assert.deepEqual([...(r['__proto__']!.data as Float32Array)], [4, 6]);
+  assert.deepEqual([...(r['toString']!.data as Float32Array)], [3, 8]);
+});

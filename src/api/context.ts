@@ -220,7 +220,7 @@ export class MLContext {
     void this.#enqueue(async () => {
       const bound: [TensorInternals, HostTensor][] = [];
       const host = (named: Map<string, TensorInternals>, role: string): Record<string, HostTensor> => {
-        const out: Record<string, HostTensor> = {};
+        const out: Record<string, HostTensor> = Object.create(null) as Record<string, HostTensor>; // names may be "__proto__"
         for (const [name, t] of named) {
           if (t.destroyed) throw new TypeError(`dispatch: ${role} '${name}' was destroyed before the dispatch ran`);
           const shape = active?.get(t);
@@ -355,8 +355,9 @@ export class MLContext {
   async compute(graph: MLGraph, inputs: Record<string, AllowSharedBufferSource | MLComputeInput>): Promise<Record<string, MLComputeResult>> {
     const g = graphInternals(graph);
     if (!g) throw new TypeError('compute: argument is not an MLGraph');
-    const inTensors: MLNamedTensors = {};
-    const outTensors: MLNamedTensors = {};
+    // Null-prototype records: a graph input or output may be named '__proto__' or 'constructor'.
+    const inTensors: MLNamedTensors = Object.create(null) as MLNamedTensors;
+    const outTensors: MLNamedTensors = Object.create(null) as MLNamedTensors;
     const flexible = isFlexible(g);
     try {
       for (const name of Object.keys(inputs ?? {})) {
@@ -365,7 +366,7 @@ export class MLContext {
       const data = new Map<string, AllowSharedBufferSource>();
       const shapes = new Map<string, number[]>();
       for (const [name, desc] of g.inputDescriptors) {
-        if (!(name in (inputs ?? {}))) throw new TypeError(`compute: missing input '${name}' (${describe(desc)})`);
+        if (!Object.hasOwn(inputs ?? {}, name)) throw new TypeError(`compute: missing input '${name}' (${describe(desc)})`);
         const value = inputs[name]!;
         if (isComputeInput(value)) {
           const shape = concreteShape(value.shape);
@@ -406,7 +407,8 @@ export class MLContext {
       const result: Record<string, MLComputeResult> = {};
       for (const [name, desc] of g.outputDescriptors) {
         const buffer = await this.readTensor(outTensors[name]!);
-        result[name] = { dataType: desc.dataType, shape: [...(outShapes?.get(name) ?? desc.shape)], data: viewAs(desc.dataType, new Uint8Array(buffer)) };
+        const value = { dataType: desc.dataType, shape: [...(outShapes?.get(name) ?? desc.shape)], data: viewAs(desc.dataType, new Uint8Array(buffer)) };
+        Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
       }
       return result;
     } finally {

@@ -55,10 +55,11 @@ export interface LoweredModel {
 
 /**
  * Whether a WebNN name can be used as an ONNX value name as it is: onnxruntime's C API ends names at a NUL, and
- * protobuf strings must be UTF-8 (a lone surrogate would be replaced, and two names could collide).
+ * protobuf strings must be UTF-8 (a lone surrogate would be replaced, and two names could collide), and
+ * onnxruntime-node takes feeds and fetches as plain objects, where a '__proto__' key would set the prototype.
  */
 function isOnnxSafeName(name: string): boolean {
-  return !name.includes('\0') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name);
+  return name !== '__proto__' && !name.includes('\0') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name);
 }
 
 export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
