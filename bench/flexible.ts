@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import ort from 'onnxruntime-node';
-import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLTensor } from '../src/index.js';
+import { ml, MLGraphBuilder, type MLContext, type MLGraph } from '../src/index.js';
 
 const D = 256;
 const H = 1024;

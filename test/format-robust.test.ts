@@ -12,7 +12,6 @@ import { GraphFileError, graphFromJson, loadGraph, ml, MLGraphBuilder, parseWebn
 import { buildGraphFile, orderNodes } from '../src/format/graph-file.js';
 import { parseGraphJsonText } from '../src/format/json.js';
 import { readNpy, writeNpy } from '../src/format/npy.js';
-import { writeSafetensors } from '../src/format/safetensors.js';
 import { writeWeights } from '../src/format/weights.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -10,7 +10,7 @@ import { encodeScalar } from '../graph/cast.js';
 import { DTYPES } from '../graph/dtypes.js';
 import { dimsOf, readConstant, type AttrValue } from '../graph/ir.js';
 import { getOp } from '../ops/registry.js';
-import { describeValue, GraphFileError, hasEntry, IDENT, putEntry, emptyGraphFile, isDynamic, posOf, type ConstDecl, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
+import { describeValue, GraphFileError, hasEntry, IDENT, putEntry, emptyGraphFile, isDynamic, posOf, type ConstDecl, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 import { outputPositions } from './parser.js';
 import { signatureOf } from './signatures.js';
 import type { TensorData, WeightSource } from './weights.js';

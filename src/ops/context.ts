@@ -107,6 +107,14 @@ export class OpContext {
     return descriptorOf(dataType, dims);
   }
 
+  /** A new shape (reshape's and expand's newShape): a dimList of at most MAX_RANK valid dimensions. */
+  shapeList(value: unknown, name: string): Dim[] {
+    const shape = this.dimList(value, name);
+    if (shape.length > MAX_RANK) this.fail(`${name} has rank ${shape.length}, more than the supported ${MAX_RANK}`);
+    for (const d of shape) if (!isDynamic(d) && !isValidDimension(d)) this.fail(`${name} ${dimsToString(shape)} has an invalid dimension ${d}`);
+    return shape;
+  }
+
   /**
    * A sequence whose entries are unsigned longs or dynamic dimensions {name, maxSize} of this graph (e.g. reshape's
    * newShape). A name must be one the graph's inputs declare, or a derived name such as 'past + seq' over them,

@@ -1,6 +1,6 @@
 // Data movement and conversion (spec §cast, §concat, §reshape, §transpose).
 import { DATA_TYPES } from '../graph/dtypes.js';
-import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { isValidDimension, shapeToString } from '../graph/shape.js';
 import { addDims, dimsToString, dimToString, hasDynamic, isDynamic, productDims, sameDim, type Dim } from '../graph/dims.js';
 import type { AttrValue } from '../graph/ir.js';
 import type { MLOperand } from '../api/operand.js';
@@ -70,9 +70,7 @@ defineOp({
     const x = c.operand(input, 'input');
     // Entries may name the graph's dynamic dimensions ({name, maxSize}, e.g. taken from an operand's shape); the
     // element counts must then agree for every size, i.e. as polynomials in the dimension names.
-    const newShape = c.dimList(newShapeArg, 'newShape');
-    if (newShape.length > MAX_RANK) c.fail(`newShape has rank ${newShape.length}, more than the supported ${MAX_RANK}`);
-    for (const d of newShape) if (!isDynamic(d) && !isValidDimension(d)) c.fail(`newShape ${dimsToString(newShape)} has an invalid dimension ${d}`);
+    const newShape = c.shapeList(newShapeArg, 'newShape');
     const have = productDims(x.dims);
     const want = productDims(newShape);
     if (!sameDim(have, want)) {

@@ -1,6 +1,6 @@
 // Data movement that reshapes a tensor's extent (spec §expand, §pad, §reverse, §slice, §split, §tile, §triangular).
 import { DATA_TYPES } from '../graph/dtypes.js';
-import { isValidDimension, MAX_RANK, shapeToString } from '../graph/shape.js';
+import { shapeToString } from '../graph/shape.js';
 import type { MLNumber } from '../graph/cast.js';
 import { addDims, dimsToString, expandDims, isDynamic, mulDims, sameDim, type Dim } from '../graph/dims.js';
 import type { AttrValue } from '../graph/ir.js';
@@ -84,9 +84,7 @@ defineOp({
     const x = c.operand(input, 'input');
     // Entries may name the graph's dynamic dimensions ({name, maxSize}); the lowering then computes the target shape
     // in the model.
-    const newShape = c.dimList(newShapeArg, 'newShape');
-    if (newShape.length > MAX_RANK) c.fail(`newShape has rank ${newShape.length}, more than the supported ${MAX_RANK}`);
-    for (const d of newShape) if (!isDynamic(d) && !isValidDimension(d)) c.fail(`newShape ${dimsToString(newShape)} has an invalid dimension ${d}`);
+    const newShape = c.shapeList(newShapeArg, 'newShape');
     // Unidirectional broadcast: the input's dimensions, right-aligned, must each be 1 or equal the new one.
     const dims = expandDims(x.dims, newShape);
     if (!dims) {

@@ -1,5 +1,5 @@
 // Element-wise binary and unary operators → ONNX.
-import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
+import { DTYPES } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { defineLowering, type LoweringNode, type Emitter } from '../emitter.js';
 import { integerPow } from './integer-pow.js';
