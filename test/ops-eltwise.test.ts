@@ -5,19 +5,12 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, toFloat16Bits, fromFloat16Bits, type MLContext, type MLOperand, type MLOperandDataType } from '../src/index.js';
 import { DTYPES, type TypedArray } from '../src/graph/dtypes.js';
+import { typeError } from './support/errors.js';
 
 let ctx: MLContext;
 before(async () => {
   ctx = await ml.createContext();
 });
-
-function typeError(message: RegExp) {
-  return (err: unknown): true => {
-    assert.ok(err instanceof TypeError && !(err instanceof DOMException), `expected a TypeError, got ${String(err)}`);
-    assert.match(err.message, message);
-    return true;
-  };
-}
 
 const builder = () => new MLGraphBuilder(ctx);
 const input = (b: MLGraphBuilder, dataType: MLOperandDataType, shape: number[], name = `x${Math.random()}`) => b.input(name, { dataType, shape });

@@ -6,19 +6,12 @@ import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataType, type MLOperandDescriptor } from '../src/index.js';
 import { DTYPES, type TypedArray } from '../src/graph/dtypes.js';
 import { checkAdvertised, count, fromArray, toArray, type Case, type Limits } from './support/limits.js';
+import { typeError } from './support/errors.js';
 
 let ctx: MLContext;
 before(async () => {
   ctx = await ml.createContext();
 });
-
-function typeError(message: RegExp) {
-  return (err: unknown): true => {
-    assert.ok(err instanceof TypeError && !(err instanceof DOMException), `expected a TypeError, got ${String(err)}`);
-    assert.match(err.message, message);
-    return true;
-  };
-}
 
 const desc = (dataType: MLOperandDataType, shape: number[]): MLOperandDescriptor => ({ dataType, shape });
 const f32 = (shape: number[]) => desc('float32', shape);

@@ -7,19 +7,12 @@ import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataT
 import { DTYPES, intRange, packNibbles, unpackNibbles, type TypedArray } from '../src/graph/dtypes.js';
 import { fromFloat16Bits, toFloat16Bits } from '../src/graph/float16.js';
 import { castNumber } from '../src/graph/cast.js';
+import { typeError } from './support/errors.js';
 
 let ctx: MLContext;
 before(async () => {
   ctx = await ml.createContext();
 });
-
-function typeError(message: RegExp) {
-  return (err: unknown): true => {
-    assert.ok(err instanceof TypeError && !(err instanceof DOMException), `expected a TypeError, got ${String(err)}`);
-    assert.match(err.message, message);
-    return true;
-  };
-}
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 

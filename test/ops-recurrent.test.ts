@@ -7,19 +7,12 @@ import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataT
 import type { MLRecurrentNetworkActivation as Act } from '../src/index.js';
 import { fromArray, toArray } from './support/limits.js';
 import { fromFloat16Bits, toFloat16Bits } from '../src/graph/float16.js';
+import { typeError } from './support/errors.js';
 
 let ctx: MLContext;
 before(async () => {
   ctx = await ml.createContext();
 });
-
-function typeError(message: RegExp) {
-  return (err: unknown): true => {
-    assert.ok(err instanceof TypeError && !(err instanceof DOMException), `expected a TypeError, got ${String(err)}`);
-    assert.match(err.message, message);
-    return true;
-  };
-}
 
 const f32 = (...shape: number[]) => ({ dataType: 'float32' as const, shape });
 

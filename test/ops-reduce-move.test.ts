@@ -4,21 +4,12 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataType } from '../src/index.js';
+import { opTypeError as typeError } from './support/errors.js';
 
 let ctx: MLContext;
 before(async () => {
   ctx = await ml.createContext();
 });
-
-/** A plain TypeError whose message starts with "op [label]: " and matches `message`. */
-function typeError(op: string, label: string, message: RegExp) {
-  return (err: unknown): true => {
-    assert.ok(err instanceof TypeError && !(err instanceof DOMException), `expected a TypeError, got ${String(err)}`);
-    assert.ok(err.message.startsWith(`${op} [${label}]: `), `message "${err.message}" does not name ${op} [${label}]`);
-    assert.match(err.message, message);
-    return true;
-  };
-}
 
 function setup(dataType: MLOperandDataType, shape: number[]): { b: MLGraphBuilder; x: MLOperand } {
   const b = new MLGraphBuilder(ctx);
