@@ -16,14 +16,13 @@
 // with few cores the two sessions' intra-op thread pools disturb each other when the benchmark switches between
 // them (a rep that follows the other side's rep runs slower), which adds noise, not bias, to the default figures;
 // sharing the session removes that noise.
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLOperand, type MLTensor } from '../src/index.js';
 import { graphInternals } from '../src/api/graph.js';
 import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
 import { sessionOptions } from '../src/backends/onnxruntime/backend.js';
 import { encodeModel } from '../src/backends/onnxruntime/onnx-proto.js';
+import { describeMachine, median, watchOtherLoad } from './support.js';
 
 // ---- options ----------------------------------------------------------------------------------------------------
 
@@ -184,12 +183,6 @@ async function timeSteps(step: Step, iterations: number): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e3 / iterations; // µs per step
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** 95% interval of median(a)/median(b) by bootstrap over the paired repetitions (deterministic seed). */
 function ratioInterval(a: number[], b: number[], resamples = 2000): [number, number] {
   let seed = 12345;
@@ -287,46 +280,11 @@ async function measure(p: Prepared, opts: Options): Promise<CaseResult> {
   };
 }
 
-// ---- other load on the machine --------------------------------------------------------------------------------
-
-/** CPU busy time of the whole machine (all cores), in µs; undefined off Linux. */
-function machineBusyUs(): number | undefined {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal ...
-    const busy = fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!;
-    return (busy * 1e6) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-/** Starts watching; the returned function gives the average number of cores other processes kept busy meanwhile. */
-function watchOtherLoad(): () => number | undefined {
-  const busy0 = machineBusyUs();
-  const own0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  return () => {
-    const busy1 = machineBusyUs();
-    if (busy0 === undefined || busy1 === undefined) return undefined;
-    const own = process.cpuUsage(own0);
-    const wallUs = Number(process.hrtime.bigint() - t0) / 1e3;
-    return Math.max(0, (busy1 - busy0 - own.user - own.system) / wallUs);
-  };
-}
-
 // ---- main -------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    onnxruntime: ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown',
-  };
+  const machine = describeMachine();
   const ctx = await ml.createContext();
   const started = Date.now();
   const results: CaseResult[] = [];

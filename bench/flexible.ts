@@ -15,10 +15,8 @@
 // Before timing, the three are checked to agree at a few lengths. Rounds run the strategies in rotating order;
 // the reported figure per strategy is the median total over rounds. Other processes' CPU use during the run is
 // reported (from /proc/stat) so a disturbed run can be recognised.
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph } from '../src/index.js';
+import { describeMachine, median, watchOtherLoad } from './support.js';
 
 const D = 256;
 const H = 1024;
@@ -133,38 +131,15 @@ async function checkAgreement(context: MLContext, inputs: Float32Array[]): Promi
   return maxDiff;
 }
 
-function machineBusyUs(): number | undefined {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return ((f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * 1e6) / 100; // user nice system irq softirq steal; USER_HZ 100
-  } catch {
-    return undefined;
-  }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const cpus = os.cpus();
-  const machine = {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    platform: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    onnxruntime: ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown',
-  };
+  const machine = describeMachine();
   const context = await ml.createContext();
   const inputs = Array.from({ length: opts.max }, (_, i) => values((i + 1) * D, 100 + i));
   const maxAbsDiff = await checkAgreement(context, inputs);
   const names = Object.keys(strategies);
   const totals: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const busy0 = machineBusyUs();
-  const own0 = process.cpuUsage();
-  const t0 = performance.now();
+  const otherLoad = watchOtherLoad();
   for (let r = 0; r < opts.rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + r) % names.length]!;
@@ -173,10 +148,7 @@ async function main(): Promise<void> {
       totals[name]!.push(performance.now() - start);
     }
   }
-  const wallUs = (performance.now() - t0) * 1e3;
-  const busy1 = machineBusyUs();
-  const own = process.cpuUsage(own0);
-  const otherLoadCores = busy0 === undefined || busy1 === undefined ? undefined : Math.max(0, (busy1 - busy0 - own.user - own.system) / wallUs);
+  const otherLoadCores = otherLoad();
 
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; node ${machine.node}; onnxruntime-node ${machine.onnxruntime}; context: ${context.backend}`);
   console.log(`lengths 1…${opts.max}, ${opts.rounds} rounds; strategies agree (max |Δ| ${maxAbsDiff.toExponential(1)})`);
