@@ -15,6 +15,7 @@
 //   broadcastDims(a, b)       numpy broadcasting; a static 1 broadcasts against a name, other mismatches fail
 //   broadcastHint(a, b)       suffix for the broadcasting TypeError that explains the dynamic rule
 //   sameDim(a, b)             equality (use it wherever the spec says two dimensions must be equal)
+//   sameDims(a, b)            equal shapes: same rank, sameDim on every axis
 //   addDims(a, b)/sumDims(ds) size along a concatenated axis (concat, and pads of a static amount)
 //   mulDims(a, b)/productDims element counts (reshape's check) and merged axes
 //   dimsToString(ds)          for error messages: "[1, seq, 64]"
@@ -62,6 +63,11 @@ export function maxSizes(dims: readonly Dim[]): number[] {
 
 export function sameDim(a: Dim, b: Dim): boolean {
   return isDynamic(a) ? isDynamic(b) && a.name === b.name : a === b;
+}
+
+/** Equal rank and every dimension the same (sameDim). */
+export function sameDims(a: readonly Dim[], b: readonly Dim[]): boolean {
+  return a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
 }
 
 export function dimToString(d: Dim): string {
