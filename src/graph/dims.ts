@@ -179,18 +179,28 @@ function maxOf(d: Dim): number {
 export function evaluateDim(d: Dim, sizes: ReadonlyMap<string, number>): number {
   if (!isDynamic(d)) return d;
   let total = 0;
-  for (const [key, coeff] of parse(d.name)) {
+  for (const { coeff, factors } of termsOf(d.name)) {
     let term = coeff;
-    if (key) {
-      for (const f of key.split('*')) {
-        const s = sizes.get(f);
-        if (s === undefined) throw new TypeError(`dimension '${f}' has no size`);
-        term *= s;
-      }
+    for (const f of factors) {
+      const s = sizes.get(f);
+      if (s === undefined) throw new TypeError(`dimension '${f}' has no size`);
+      term *= s;
     }
     total += term;
   }
   return total;
+}
+
+const split = new Map<string, readonly { coeff: number; factors: readonly string[] }[]>();
+
+/** A name's terms with their factors split out, kept per name: dispatch evaluates the same output dims every run. */
+function termsOf(name: string): readonly { coeff: number; factors: readonly string[] }[] {
+  let terms = split.get(name);
+  if (terms) return terms;
+  terms = [...parse(name)].map(([key, coeff]) => ({ coeff, factors: key ? key.split('*') : [] }));
+  if (split.size > 10000) split.clear();
+  split.set(name, terms);
+  return terms;
 }
 
 /** Numpy broadcasting over Dims: equal dims, or a static 1 on either side; undefined otherwise. */
