@@ -15,6 +15,7 @@
 //   broadcastDims(a, b)       numpy broadcasting; a static 1 broadcasts against a name, other mismatches fail
 //   broadcastHint(a, b)       suffix for the broadcasting TypeError that explains the dynamic rule
 //   sameDim(a, b)             equality (use it wherever the spec says two dimensions must be equal)
+//   sameDims(a, b)            equal shapes: same rank, sameDim on every axis
 //   addDims(a, b)/sumDims(ds) size along a concatenated axis (concat, and pads of a static amount)
 //   mulDims(a, b)/productDims element counts (reshape's check) and merged axes
 //   dimsToString(ds)          for error messages: "[1, seq, 64]"
@@ -62,6 +63,11 @@ export function maxSizes(dims: readonly Dim[]): number[] {
 
 export function sameDim(a: Dim, b: Dim): boolean {
   return isDynamic(a) ? isDynamic(b) && a.name === b.name : a === b;
+}
+
+/** Equal rank and every dimension the same (sameDim). */
+export function sameDims(a: readonly Dim[], b: readonly Dim[]): boolean {
+  return a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
 }
 
 export function dimToString(d: Dim): string {
@@ -173,18 +179,28 @@ function maxOf(d: Dim): number {
 export function evaluateDim(d: Dim, sizes: ReadonlyMap<string, number>): number {
   if (!isDynamic(d)) return d;
   let total = 0;
-  for (const [key, coeff] of parse(d.name)) {
+  for (const { coeff, factors } of termsOf(d.name)) {
     let term = coeff;
-    if (key) {
-      for (const f of key.split('*')) {
-        const s = sizes.get(f);
-        if (s === undefined) throw new TypeError(`dimension '${f}' has no size`);
-        term *= s;
-      }
+    for (const f of factors) {
+      const s = sizes.get(f);
+      if (s === undefined) throw new TypeError(`dimension '${f}' has no size`);
+      term *= s;
     }
     total += term;
   }
   return total;
+}
+
+const split = new Map<string, readonly { coeff: number; factors: readonly string[] }[]>();
+
+/** A name's terms with their factors split out, kept per name: dispatch evaluates the same output dims every run. */
+function termsOf(name: string): readonly { coeff: number; factors: readonly string[] }[] {
+  let terms = split.get(name);
+  if (terms) return terms;
+  terms = [...parse(name)].map(([key, coeff]) => ({ coeff, factors: key ? key.split('*') : [] }));
+  if (split.size > 10000) split.clear();
+  split.set(name, terms);
+  return terms;
 }
 
 /** Numpy broadcasting over Dims: equal dims, or a static 1 on either side; undefined otherwise. */

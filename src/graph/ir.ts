@@ -17,10 +17,6 @@ export function dimsOf(desc: OperandDescriptor): readonly Dim[] {
   return desc.dims ?? desc.shape;
 }
 
-export function isDynamicDescriptor(desc: OperandDescriptor): boolean {
-  return desc.dims !== undefined;
-}
-
 /** A descriptor from Dims: `dims` is kept only when one of them is dynamic, so static IR stays as it was. */
 export function descriptorOf(dataType: MLOperandDataType, dims: readonly Dim[]): OperandDescriptor {
   return hasDynamic(dims) ? { dataType, shape: maxSizes(dims), dims: [...dims] } : { dataType, shape: [...dims] as number[] };

@@ -20,19 +20,6 @@ export function isValidDimension(d: unknown): d is number {
   return typeof d === 'number' && Number.isInteger(d) && d > 0 && d <= MAX_DIMENSION;
 }
 
-/** Numpy-style bidirectional broadcasting; undefined when the shapes are incompatible. */
-export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) return undefined;
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
 export function shapeToString(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

@@ -2,7 +2,7 @@
 // Index values are only known when the graph runs, so validation here covers types and shapes; the lowering makes
 // negative indices count from the end and clamps out-of-range ones, so no index ever reads or writes out of bounds.
 import { DATA_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
-import { dimsToString, gatherDims, isDynamic, sameDim, type Dim } from '../graph/dims.js';
+import { dimsToString, gatherDims, isDynamic, sameDim, sameDims, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
@@ -26,8 +26,6 @@ declare module '../api/builder.js' {
 }
 
 export const INDEX_TYPES: readonly MLOperandDataType[] = ['int32', 'uint32', 'int64'];
-
-const sameDims = (a: readonly Dim[], b: readonly Dim[]) => a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
 
 function axisOf(c: OpContext, optionsArg: unknown, x: OperandRef): number {
   const axis = c.optionalUint(c.options(optionsArg).axis, 'axis', 0);

@@ -2,7 +2,7 @@
 import { FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
 import { castNumber } from '../graph/cast.js';
 import { shapeToString } from '../graph/shape.js';
-import { dimsToString, sameDim, type Dim } from '../graph/dims.js';
+import { dimsToString, sameDims, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
@@ -36,8 +36,6 @@ declare module '../api/builder.js' {
     layerNormalization(input: MLOperand, options?: MLLayerNormalizationOptions): MLOperand;
   }
 }
-
-const sameDims = (a: readonly Dim[], b: readonly Dim[]) => a.length === b.length && a.every((d, i) => sameDim(d, b[i]!));
 
 /**
  * An operand whose allowed data type is "same as input" and whose shape must be exactly `dims` (the input's

@@ -17,6 +17,9 @@ export const float = (value: number): AttrSpec => ({ kind: 'float', value });
 export const floats = (value: readonly number[]): AttrSpec => ({ kind: 'floats', value });
 export const str = (value: string): AttrSpec => ({ kind: 'string', value });
 
+/** The lowest int64 (-2^63): flips uint64's top bit so signed order is unsigned order; an empty max window's value. */
+export const INT64_MIN = -(2n ** 63n);
+
 function toAttribute(name: string, a: AttrSpec): OnnxAttribute {
   switch (a.kind) {
     case 'int': return { name, type: AttributeType.INT, i: a.value };
@@ -122,8 +125,8 @@ export class Emitter {
     return name;
   }
 
-  /** An int64 tensor constant (ONNX's shape/axes operands). */
-  int64s(values: readonly number[], dims: readonly number[] = [values.length]): string {
+  /** An int64 tensor constant (ONNX's shape/axes operands; bigints for values beyond ±2^53, e.g. INT64_MIN). */
+  int64s(values: readonly (number | bigint)[], dims: readonly number[] = [values.length]): string {
     const arr = BigInt64Array.from(values.map((v) => BigInt(v)));
     return this.initializer('int64', dims, new Uint8Array(arr.buffer));
   }

@@ -12,7 +12,7 @@
 import type { MLInputOperandLayout } from '../../../api/types.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { DTYPES, intRange, type MLOperandDataType } from '../../../graph/dtypes.js';
-import { defineLowering, int, ints, type AttrSpec, type Emitter, type LoweringNode } from '../emitter.js';
+import { defineLowering, int, ints, INT64_MIN, type AttrSpec, type Emitter, type LoweringNode } from '../emitter.js';
 import { fromNchw, toNchw } from './layout.js';
 
 const ONNX_DOUBLE = 11;
@@ -95,8 +95,6 @@ function pool(e: Emitter, g: Geometry, kind: PoolKind, type: MLOperandDataType |
   e.op('Div', [sum, count], {}, y);
 }
 
-const INT64_MIN = -(2n ** 63n);
-
 /**
  * 64-bit integer max pooling of NCHW `x` into NCHW `y`: onnxruntime's MaxPool has no 64-bit kernel and float64 cannot
  * hold these values, so every window is gathered from the explicitly padded input into a last dimension
@@ -104,7 +102,7 @@ const INT64_MIN = -(2n ** 63n);
  * by flipping its top bit, and back afterwards. Windows without input elements give the type's lowest value.
  */
 function gatherMaxPool(e: Emitter, g: Geometry, type: MLOperandDataType, x: string, y: string): void {
-  const lowest = e.initializer('int64', [], new Uint8Array(BigInt64Array.of(INT64_MIN).buffer));
+  const lowest = e.int64s([INT64_MIN], []);
   const ordered = type === 'uint64' ? e.op('BitwiseXor', [e.cast(x, 'int64'), lowest]) : x;
   const pads = e.int64s([0, 0, g.begin[0]!, g.begin[1]!, 0, 0, g.explicitEnd[0]!, g.explicitEnd[1]!]);
   const paddedWidth = g.input[1]! + g.begin[1]! + g.explicitEnd[1]!;

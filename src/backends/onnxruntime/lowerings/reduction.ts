@@ -2,7 +2,7 @@
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { isDynamic, productDims, type Dim } from '../../../graph/dims.js';
-import { defineLowering, int, ints, type Emitter } from '../emitter.js';
+import { defineLowering, int, ints, INT64_MIN, type Emitter } from '../emitter.js';
 
 // onnxruntime CPU kernel types, as found by probing one-node models (scripts/probe-ort-kernels.ts).
 const REDUCE_TYPES: readonly MLOperandDataType[] = ['float32'];
@@ -14,8 +14,6 @@ const ONNX_REDUCE: Readonly<Record<string, string>> = {
   reduceMax: 'ReduceMax', reduceMean: 'ReduceMean', reduceMin: 'ReduceMin', reduceProduct: 'ReduceProd',
   reduceSum: 'ReduceSum', reduceSumSquare: 'ReduceSumSquare',
 };
-
-const INT64_MIN = -(2n ** 63n);
 
 /**
  * Runs an order-based body (max, min, argmax, argmin) on a type ORT has a kernel for. uint32 widens to int64
@@ -29,7 +27,7 @@ function orderPreserving(e: Emitter, t: MLOperandDataType, x: string, restore: b
     const y = body(e.cast(x, 'int64'));
     return restore ? e.cast(y, t) : y;
   }
-  const flip = e.initializer('int64', [], new Uint8Array(BigInt64Array.of(INT64_MIN).buffer));
+  const flip = e.int64s([INT64_MIN], []);
   const y = body(e.op('BitwiseXor', [e.cast(x, 'int64'), flip]));
   return restore ? e.cast(e.op('BitwiseXor', [y, flip]), t) : y;
 }
@@ -66,7 +64,6 @@ function integerReduce(e: Emitter, x: string, dims: readonly Dim[], axes: readon
 const slice = (e: Emitter, v: string, from: string, to: string) => e.op('Slice', [v, from, to, e.int64s([1])]);
 /** A Slice end past any row: Slice clamps it to the width. */
 const TO_END = Number.MAX_SAFE_INTEGER;
-const int64Scalar = (e: Emitter, v: bigint) => e.initializer('int64', [], new Uint8Array(BigInt64Array.of(v).buffer));
 
 /** [outer, width] → [outer, 1]: the sum (CumSum, last column) or the product (pairwise tree) of each row. */
 function staticColumns(e: Emitter, x: string, width: number, product: boolean): string {
@@ -87,9 +84,9 @@ function staticColumns(e: Emitter, x: string, width: number, product: boolean): 
  * ceil(log2(bound + 1)) halving steps, each padding an odd width with a 1 and multiplying the two halves.
  */
 function dynamicColumns(e: Emitter, x: string, bound: number, product: boolean): string {
-  x = e.op('Pad', [x, e.int64s([0, 1, 0, 0]), int64Scalar(e, product ? 1n : 0n)]);
+  x = e.op('Pad', [x, e.int64s([0, 1, 0, 0]), e.int64s([product ? 1 : 0], [])]);
   if (!product) return slice(e, e.op('CumSum', [x, e.int64s([1], [])]), e.int64s([-1]), e.int64s([TO_END]));
-  const one = int64Scalar(e, 1n);
+  const one = e.int64s([1], []);
   const two = e.int64s([2]);
   for (let width = bound + 1; width > 1; width = Math.ceil(width / 2)) {
     const odd = e.op('Mod', [e.op('Shape', [x], { start: int(1), end: int(2) }), two]);

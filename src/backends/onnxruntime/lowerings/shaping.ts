@@ -2,7 +2,7 @@
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
 import { isDynamic } from '../../../graph/dims.js';
-import { defineLowering, int, str, type Emitter, type LoweringNode } from '../emitter.js';
+import { defineLowering, int, INT64_MIN, str, type Emitter, type LoweringNode } from '../emitter.js';
 
 // onnxruntime CPU kernel types for Trilu, as found by probing one-node models (scripts/probe-ort-kernels.ts).
 const TRILU_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64'];
@@ -33,7 +33,7 @@ defineLowering('reverse', (n, e) => {
   if (axes.length === 0) return identity(n, e);
   // A step of -1 from the last element; INT64_MIN as the end clamps to "before the first element".
   const from = e.int64s(axes.map(() => -1));
-  const to = e.int64s(axes.map(() => -(2 ** 63)));
+  const to = e.int64s(axes.map(() => INT64_MIN));
   e.node('Slice', [n.inputs[0]!, from, to, e.int64s(axes), e.int64s(axes.map(() => -1))], n.outputs);
 });
 
