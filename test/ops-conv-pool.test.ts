@@ -4,8 +4,8 @@
 // resampling over any axis pair).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataType } from '../src/index.js';
-import { checkAdvertised, fromArray, toArray, type Limits } from './support/limits.js';
+import { ml, MLGraphBuilder, type MLContext, type MLOperandDataType } from '../src/index.js';
+import { checkAdvertised, type Limits, runGraph, type Feed, type GraphOf } from './support/limits.js';
 
 let ctx: MLContext;
 before(async () => {
@@ -48,17 +48,7 @@ function permute(data: readonly number[], shape: readonly number[], perm: readon
 /** The permutation that takes `from` layout letters to `to` (e.g. 'hwio' → 'oihw'). */
 const layoutPerm = (from: string, to: string) => [...to].map((l) => from.indexOf(l));
 
-async function run(build: (b: MLGraphBuilder, o: Record<string, MLOperand>) => MLOperand, inputs: Record<string, { type: MLOperandDataType; shape: number[]; data: number[] }>) {
-  const b = new MLGraphBuilder(ctx);
-  const ops: Record<string, MLOperand> = {};
-  for (const [name, v] of Object.entries(inputs)) ops[name] = b.input(name, { dataType: v.type, shape: v.shape });
-  const y = build(b, ops);
-  const graph = await b.build({ y });
-  const feeds = Object.fromEntries(Object.entries(inputs).map(([name, v]) => [name, toArray(v.data, v.type)]));
-  const out = (await ctx.compute(graph, feeds)).y!;
-  graph.destroy();
-  return { shape: [...y.shape], data: fromArray(out.data, y.dataType) };
-}
+const run = (build: GraphOf, inputs: Record<string, Feed>) => runGraph(ctx, build, inputs);
 
 function assertClose(actual: number[], expected: number[], tol: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);

@@ -3,27 +3,16 @@
 // plain-JS reference of the spec's semantics (values) or the TypeError the spec's steps require.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataType } from '../src/index.js';
-import { count, fromArray, toArray } from './support/limits.js';
+import { ml, MLGraphBuilder, type MLContext } from '../src/index.js';
+import { count, fromArray, toArray, runGraph, type Feed, type GraphOf } from './support/limits.js';
 
 let ctx: MLContext;
 before(async () => {
   ctx = await ml.createContext();
 });
 
-interface Feed { type: MLOperandDataType; shape: number[]; data: number[] }
 
-async function run(build: (b: MLGraphBuilder, o: Record<string, MLOperand>) => MLOperand, inputs: Record<string, Feed>) {
-  const b = new MLGraphBuilder(ctx);
-  const ops: Record<string, MLOperand> = {};
-  for (const [name, v] of Object.entries(inputs)) ops[name] = b.input(name, { dataType: v.type, shape: v.shape });
-  const y = build(b, ops);
-  const graph = await b.build({ y });
-  const feeds = Object.fromEntries(Object.entries(inputs).map(([name, v]) => [name, toArray(v.data, v.type)]));
-  const out = (await ctx.compute(graph, feeds)).y!;
-  graph.destroy();
-  return { shape: [...y.shape], data: fromArray(out.data, y.dataType) };
-}
+const run = (build: GraphOf, inputs: Record<string, Feed>) => runGraph(ctx, build, inputs);
 
 /** `values` rounded once to float16 (the spec's result of a float16 operator computed exactly). */
 const f16 = (values: number[]) => fromArray(toArray(values, 'float16'), 'float16');

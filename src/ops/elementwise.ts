@@ -32,12 +32,12 @@ declare module '../api/builder.js' {
   }
 }
 
-/** a ⊕ b with bidirectional broadcasting; the output has a's type. */
-export function defineBinary(name: string, types: readonly MLOperandDataType[] = DATA_TYPES): void {
+/** a ⊕ b with bidirectional broadcasting; the output has a's type, or `outputType` (uint8 for comparisons and logic). */
+export function defineBinary(name: string, types: readonly MLOperandDataType[] = DATA_TYPES, outputType?: MLOperandDataType): void {
   defineOp({
     name,
     optionsAt: 2,
-    limits: { a: limits(types), b: limits(types), output: limits(types) },
+    limits: { a: limits(types), b: limits(types), output: limits(outputType ? [outputType] : types) },
     dynamic: true,
     create(c, [a, b]) {
       const A = c.operand(a, 'a');
@@ -45,7 +45,7 @@ export function defineBinary(name: string, types: readonly MLOperandDataType[] =
       if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
       const dims = broadcastDims(A.dims, B.dims);
       if (!dims) return c.fail(`shapes ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(A.dims, B.dims)}`);
-      return { inputs: [A, B], outputs: [c.outputDims(A.dataType, dims)] };
+      return { inputs: [A, B], outputs: [c.outputDims(outputType ?? A.dataType, dims)] };
     },
   });
 }

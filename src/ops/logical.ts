@@ -1,10 +1,10 @@
 // Element-wise logical operations (spec §"Element-wise logical operations"): comparisons, the logical connectives
 // and the NaN/infinity tests. Every one returns a "uint8" tensor of 0 (false) and 1 (true).
 import { DATA_TYPES, FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes.js';
-import { broadcastDims, broadcastHint, dimsToString } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
+import { defineBinary } from './elementwise.js';
 
 declare module '../api/builder.js' {
   interface MLGraphBuilder {
@@ -25,24 +25,6 @@ declare module '../api/builder.js' {
 
 const BOOLEAN: readonly MLOperandDataType[] = ['uint8'];
 
-/** op(a, b) with bidirectional broadcasting; a and b share a type from `types`, the output is uint8. */
-function defineLogicalBinary(name: string, types: readonly MLOperandDataType[]): void {
-  defineOp({
-    name,
-    optionsAt: 2,
-    limits: { a: limits(types), b: limits(types), output: limits(BOOLEAN) },
-    dynamic: true,
-    create(c, [a, b]) {
-      const A = c.operand(a, 'a');
-      const B = c.operand(b, 'b');
-      if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
-      const dims = broadcastDims(A.dims, B.dims);
-      if (!dims) return c.fail(`shapes ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(A.dims, B.dims)}`);
-      return { inputs: [A, B], outputs: [c.outputDims('uint8', dims)] };
-    },
-  });
-}
-
 /** op(a) element-wise on a's shape; the output is uint8. */
 function defineLogicalUnary(name: string, types: readonly MLOperandDataType[]): void {
   defineOp({
@@ -57,7 +39,7 @@ function defineLogicalUnary(name: string, types: readonly MLOperandDataType[]): 
   });
 }
 
-for (const name of ['equal', 'notEqual', 'greater', 'greaterOrEqual', 'lesser', 'lesserOrEqual']) defineLogicalBinary(name, DATA_TYPES);
-for (const name of ['logicalAnd', 'logicalOr', 'logicalXor']) defineLogicalBinary(name, BOOLEAN);
+for (const name of ['equal', 'notEqual', 'greater', 'greaterOrEqual', 'lesser', 'lesserOrEqual']) defineBinary(name, DATA_TYPES, 'uint8');
+for (const name of ['logicalAnd', 'logicalOr', 'logicalXor']) defineBinary(name, BOOLEAN, 'uint8');
 defineLogicalUnary('logicalNot', BOOLEAN);
 for (const name of ['isNaN', 'isInfinite']) defineLogicalUnary(name, FLOAT_TYPES);

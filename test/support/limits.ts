@@ -111,3 +111,20 @@ export async function checkAdvertised(
     });
   }
 }
+
+/** An input of runGraph: its type, shape and values. */
+export interface Feed { type: MLOperandDataType; shape: number[]; data: number[] }
+export type GraphOf = (b: MLGraphBuilder, inputs: Record<string, MLOperand>) => MLOperand;
+
+/** Builds `build` over graph inputs made from `inputs`, runs it once and returns the output's shape and values. */
+export async function runGraph(ctx: MLContext, build: GraphOf, inputs: Record<string, Feed>): Promise<{ shape: number[]; data: number[] }> {
+  const b = new MLGraphBuilder(ctx);
+  const ops: Record<string, MLOperand> = {};
+  for (const [name, v] of Object.entries(inputs)) ops[name] = b.input(name, { dataType: v.type, shape: v.shape });
+  const y = build(b, ops);
+  const graph = await b.build({ y });
+  const feeds = Object.fromEntries(Object.entries(inputs).map(([name, v]) => [name, toArray(v.data, v.type)]));
+  const out = (await ctx.compute(graph, feeds)).y!;
+  graph.destroy();
+  return { shape: [...y.shape], data: fromArray(out.data, y.dataType) };
+}
