@@ -21,7 +21,7 @@ import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLOperand, type 
 import { graphInternals } from '../src/api/graph.js';
 import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
 import { sessionOptions } from '../src/backends/onnxruntime/backend.js';
-import { encodeModel } from '../src/backends/onnxruntime/onnx-proto.js';
+import { encodeModel } from '../src/onnx/schema.js';
 import { describeMachine, median, watchOtherLoad } from './support.js';
 
 // ---- options ----------------------------------------------------------------------------------------------------

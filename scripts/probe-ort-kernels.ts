@@ -2,7 +2,7 @@
 // one-node model per pair. Its output informs the type tables in src/backends/onnxruntime/kernels.ts.
 // Usage: node --import tsx scripts/probe-ort-kernels.ts [OpType ...]
 import ort from 'onnxruntime-node';
-import { encodeModel, OnnxDataType, type OnnxModel } from '../src/backends/onnxruntime/onnx-proto.js';
+import { encodeModel, OnnxDataType, type OnnxModel } from '../src/onnx/schema.js';
 
 const types: Record<string, number> = {
   float32: OnnxDataType.FLOAT, float16: OnnxDataType.FLOAT16, int32: OnnxDataType.INT32, uint32: OnnxDataType.UINT32,

@@ -7,7 +7,7 @@ import { fromJSON, toJSON } from '../src/graph/ir.js';
 import ort from 'onnxruntime-node';
 import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
 import { Emitter } from '../src/backends/onnxruntime/emitter.js';
-import { encodeModel } from '../src/backends/onnxruntime/onnx-proto.js';
+import { encodeModel } from '../src/onnx/schema.js';
 import { runCase } from '../conformance/runner.js';
 import type { ConformanceCase } from '../conformance/cases.js';
 import {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLOperand } from '../src/index.js';
-import { encodeModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '../src/backends/onnxruntime/onnx-proto.js';
+import { encodeModel, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '../src/onnx/schema.js';
 
 /** Deterministic pseudo-random values in [lo, hi). */
 function random(seed: number) {

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { graphInternals, type MLGraph } from '../api/graph.js';
 import { lowerToOnnx } from '../backends/onnxruntime/lower.js';
-import { ModelProto } from '../backends/onnxruntime/onnx-proto.js';
+import { ModelProto } from '../onnx/schema.js';
 import { readExternalConstant } from '../graph/ir.js';
 import { writeFilesAtomically } from './atomic.js';
 

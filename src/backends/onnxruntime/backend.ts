@@ -5,7 +5,8 @@ import type { GraphIR } from '../../graph/ir.js';
 import { viewAs } from '../../graph/dtypes.js';
 import { boundaryDescriptor } from './subbyte.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
-import { encodeModel, encodeWithExternalData } from './onnx-proto.js';
+import { encodeModel } from '../../onnx/schema.js';
+import { encodeWithExternalData } from './external-data.js';
 import { lowerToOnnx } from './lower.js';
 
 export type ExecutionProvider = 'cpu' | 'webgpu';

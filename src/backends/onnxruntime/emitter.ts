@@ -2,7 +2,7 @@
 // and the cast-around helper for kernels onnxruntime lacks for some data types.
 import { DTYPES, type MLOperandDataType } from '../../graph/dtypes.js';
 import { isDynamic, parseDim, type Dim } from '../../graph/dims.js';
-import { AttributeType, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { AttributeType, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '../../onnx/schema.js';
 
 export type AttrSpec =
   | { kind: 'int'; value: number }

@@ -4,7 +4,7 @@ import { DTYPES, isSubByte } from '../../graph/dtypes.js';
 import { dimsOf, type GraphIR, type OperandDescriptor } from '../../graph/ir.js';
 import { isDynamic } from '../../graph/dims.js';
 import { Emitter, getLowering, type DimSource, type LoweringNode } from './emitter.js';
-import type { OnnxModel, OnnxValueInfo } from './onnx-proto.js';
+import type { OnnxModel, OnnxValueInfo } from '../../onnx/schema.js';
 import { boundaryDescriptor, graphConstant, packOutput, unpackInput } from './subbyte.js';
 import './lowerings/index.js';
 

@@ -1,8 +1,8 @@
-// The subset of the ONNX protobuf schema (onnx/onnx.proto, IR version 10) that tsnn writes and reads.
+// The subset of the ONNX protobuf schema (onnx/onnx.proto, IR version 10) that tsnn writes and reads, shared by the
+// onnxruntime lowering, the ONNX export of graph files and the importer. Platform-neutral: no file access here.
 // Field numbers are the format's; expressed as a protobufjs JSON descriptor so no .proto parsing happens at run time.
-import { basename, dirname } from 'node:path';
 import protobuf from 'protobufjs';
-import { readExternalConstant, type ExternalConstant } from '../../graph/ir.js';
+import type { ExternalConstant } from '../graph/ir.js';
 
 const descriptor = {
   nested: {
@@ -152,40 +152,3 @@ export function encodeModel(model: OnnxModel): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
-/**
- * Encodes `model` with every initializer of at least `threshold` bytes moved out as ONNX external data (TensorProto
- * data_location EXTERNAL, one named in-memory file per tensor) for onnxruntime's `externalData` session option; the
- * returned `data` arrays are the initializers' own bytes, not copies.
- */
-export function encodeWithExternalData(model: OnnxModel, threshold: number): {
-  bytes: Uint8Array; externalData: { path: string; data: Uint8Array }[]; folder?: string;
-} {
-  const externalData: { path: string; data: Uint8Array }[] = [];
-  // Constants in files are read by onnxruntime from their folder (one per session; it maps them when their offsets
-  // are page-aligned). Those in other folders are read here.
-  const first = model.graph.initializer.find((t) => t.external)?.external;
-  const folder = first ? dirname(first.path) : undefined;
-  const initializer = model.graph.initializer.map((t, i) => {
-    if (t.external && folder !== undefined && dirname(t.external.path) === folder) {
-      return externalTensor(t, basename(t.external.path), t.external.byteOffset, t.external.byteLength);
-    }
-    if (t.external) t = { ...t, rawData: readExternalConstant(t.external) };
-    if (t.rawData.byteLength < threshold) {
-      const { external: _, ...plain } = t;
-      return plain;
-    }
-    const path = `tsnn-constant-${i}.bin`;
-    externalData.push({ path, data: t.rawData });
-    return externalTensor(t, path, 0, t.rawData.byteLength);
-  });
-  const bytes = ModelProto.encode(ModelProto.fromObject({ ...model, graph: { ...model.graph, initializer } })).finish();
-  return { bytes, externalData, ...(folder !== undefined ? { folder } : {}) };
-}
-
-/** A TensorProto whose data is external (TensorProto.DataLocation EXTERNAL = 1). */
-export function externalTensor(t: OnnxTensor, location: string, offset: number, length: number) {
-  return {
-    name: t.name, dims: t.dims, dataType: t.dataType, dataLocation: 1,
-    externalData: [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(length) }],
-  };
-}
