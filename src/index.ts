@@ -28,3 +28,5 @@ export { printWebnn } from './format/printer.js';
 export { graphFromJson, toGraphJson } from './format/json.js';
 export { GraphFileError } from './format/model.js';
 export type { GraphFile } from './format/model.js';
+export { importOnnx, convertOnnx, checkOnnx, OnnxImportError, DEFAULT_MAX_SIZE } from './import/node.js';
+export type { ImportOnnxOptions, ImportedModel, ImportedOutput, CheckReport, CheckFailure, ImportedDim, ImportedInput, InputValue } from './import/node.js';
