@@ -20,6 +20,8 @@ export interface ImporterCore {
   /** 0, 1, ..., n-1 as a runtime tensor of `dataType` (n may be dynamic). */
   iota(n: Dim, dataType: MLOperandDataType): MLOperand;
   constTensor(t: DecodedTensor): ConstTensor;
+  /** The graph inputs a value depends on (for messages). */
+  inputsFeeding(name: string): string[];
   /** Runs a subgraph (an If branch) in the current scope; returns its outputs. */
   runSubgraph(g: DecodedGraph, what: string): Val[];
 }

@@ -177,6 +177,8 @@ export class Importer implements ImporterCore {
   private translated = 0;
   private total = 0;
   private scope = new Scope();
+  /** The graph and the subgraphs being imported (innermost last). */
+  private readonly graphs: DecodedGraph[] = [];
   private readonly opsets: Map<string, number>;
   /** Operands that no operator produces (inputs, constants): an output must not be one of them. */
   private readonly sources = new WeakSet<MLOperand>();
@@ -311,7 +313,26 @@ export class Importer implements ImporterCore {
     return ConstTensor.fromBytes(t.dataType, t.dims, raw);
   }
 
+  inputsFeeding(name: string): string[] {
+    const producers = new Map<string, DecodedNode>();
+    for (const g of this.graphs) for (const n of g.nodes) for (const o of n.output) if (o) producers.set(o, n);
+    const graphInputs = new Set(this.model.graph.inputs.map((i) => i.name));
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [name];
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      if (graphInputs.has(v)) found.add(v);
+      const p = producers.get(v);
+      if (p) stack.push(...nodeReads(p));
+    }
+    return [...found];
+  }
+
   runSubgraph(g: DecodedGraph, what: string): Val[] {
+    this.graphs.push(g);
     const outer = this.scope;
     this.scope = new Scope(outer);
     try {
@@ -326,6 +347,7 @@ export class Importer implements ImporterCore {
       });
     } finally {
       this.scope = outer;
+      this.graphs.pop();
     }
   }
 
@@ -334,6 +356,7 @@ export class Importer implements ImporterCore {
   run(): ImportResult {
     const model = this.model;
     const g = model.graph;
+    this.graphs.push(g);
     this.checkOpsets();
     if (model.functions.length) {
       // Only a problem when a node calls one; checked per node below.

@@ -1,9 +1,20 @@
 // The op table assembled from the family files, and lookups into it.
 import type { OpMapping } from './table.js';
+import { activationOps } from './ops/activation.js';
+import { controlOps } from './ops/control.js';
+import { convOps } from './ops/conv.js';
 import { elementwiseOps } from './ops/elementwise.js';
+import { matmulOps } from './ops/matmul.js';
+import { normalizationOps } from './ops/normalization.js';
+import { quantizationOps } from './ops/quantization.js';
+import { reductionOps } from './ops/reduction.js';
+import { rnnOps } from './ops/rnn.js';
 import { shapeOps } from './ops/shape.js';
 
-const ALL: readonly OpMapping[] = [...elementwiseOps, ...shapeOps];
+const ALL: readonly OpMapping[] = [
+  ...elementwiseOps, ...activationOps, ...shapeOps, ...matmulOps, ...convOps, ...normalizationOps, ...reductionOps,
+  ...quantizationOps, ...rnnOps, ...controlOps,
+];
 
 const byKey = new Map<string, OpMapping[]>();
 for (const m of ALL) {
