@@ -515,7 +515,10 @@ export class Importer implements ImporterCore {
       try {
         this.runNode(node);
       } catch (err) {
-        const message = err instanceof OnnxImportError ? err.message : `${this.name}: ${nodeLabel(node)}: ${(err as Error).message}`;
+        let message = err instanceof OnnxImportError ? err.message : `${this.name}: ${nodeLabel(node)}: ${(err as Error).message}`;
+        if (/at its bounds/.test(message) && this.bounds.size) {
+          message += ` (the bounds come from the dynamic dimensions' maxSize: ${[...this.bounds].map(([n, m]) => `${n}=${m}`).join(', ')}; lower them with --max name=N)`;
+        }
         if (!this.options.check || !(err instanceof UnsupportedError || err instanceof TypeError || err instanceof OnnxImportError)) {
           throw err instanceof OnnxImportError ? err : new OnnxImportError(message, node.name, node.opType);
         }

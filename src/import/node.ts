@@ -30,7 +30,10 @@ export interface ImportedOutput {
 export interface ImportedModel {
   graph: MLGraph;
   context: MLContext;
+  /** The graph's inputs (ONNX inputs that no output depends on are left out: see unusedInputs). */
   inputs: Record<string, ImportedInput>;
+  /** ONNX inputs that no output depends on; the WebNN graph does not take them. */
+  unusedInputs: string[];
   outputs: Record<string, ImportedOutput>;
   /** Dynamic dimensions of the inputs (WebNN name → ONNX dim_param and bound). */
   dims: Record<string, ImportedDim>;
@@ -147,9 +150,11 @@ export async function importOnnx(source: string | Uint8Array, options: ImportOnn
   } catch (err) {
     throw new OnnxImportError(`${loaded.name}: ${(err as Error).message}`);
   }
+  const used = graph.inputDescriptors;
+  const inputs = Object.fromEntries(Object.entries(result.inputs).filter(([k]) => Object.hasOwn(used, k)));
   return {
-    graph, context, inputs: result.inputs, outputs: outputsOf(graph, result), dims: result.dims, frozen: result.frozen,
-    nodes: result.nodes, opsets: result.opsets,
+    graph, context, inputs, unusedInputs: Object.keys(result.inputs).filter((k) => !Object.hasOwn(used, k)),
+    outputs: outputsOf(graph, result), dims: result.dims, frozen: result.frozen, nodes: result.nodes, opsets: result.opsets,
   };
 }
 

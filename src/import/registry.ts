@@ -1,6 +1,7 @@
 // The op table assembled from the family files, and lookups into it.
 import type { OpMapping } from './table.js';
 import { activationOps } from './ops/activation.js';
+import { contribOps } from './ops/contrib.js';
 import { controlOps } from './ops/control.js';
 import { convOps } from './ops/conv.js';
 import { elementwiseOps } from './ops/elementwise.js';
@@ -13,7 +14,7 @@ import { shapeOps } from './ops/shape.js';
 
 const ALL: readonly OpMapping[] = [
   ...elementwiseOps, ...activationOps, ...shapeOps, ...matmulOps, ...convOps, ...normalizationOps, ...reductionOps,
-  ...quantizationOps, ...rnnOps, ...controlOps,
+  ...quantizationOps, ...rnnOps, ...controlOps, ...contribOps,
 ];
 
 const byKey = new Map<string, OpMapping[]>();
