@@ -462,7 +462,9 @@ export class Importer implements ImporterCore {
       try {
         operand = this.builder.input(input.name, { dataType, shape: shape as MLDimension[] as number[] });
       } catch (err) {
-        throw this.error(`${what}: ${(err as Error).message}`);
+        const hint = shape.some(isDynamic) && /elements|bytes/.test((err as Error).message)
+          ? ' (dynamic dimensions count at their bound: lower it with --max name=N, or fix it with --dim name=N)' : '';
+        throw this.error(`${(err as Error).message}${hint}`);
       }
       for (const d of shape) if (isDynamic(d)) this.bounds.set(d.name, d.maxSize);
       this.sources.add(operand);
