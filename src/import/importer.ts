@@ -295,16 +295,20 @@ export class Importer implements ImporterCore {
     return op;
   }
 
-  constTensor(t: DecodedTensor): ConstTensor {
-    const what = `tensor '${t.name}'`;
+  constTensor(t: DecodedTensor, what = `tensor '${t.name}'`): ConstTensor {
     if (t.strings) throw new UnsupportedError(`${what} holds strings, which WebNN has no type for`);
     if (webnnType(t.dataType) === undefined) throw new UnsupportedError(`${what} is ${onnxTypeName(t.dataType)}, which WebNN has no type for`);
     const count = elementCount(t.dims);
     const need = rawByteLength(t.dataType, count);
     if (t.external) {
       const src = this.options.externalData;
-      if (!src) throw new UnsupportedError(`${what} is stored in external file '${t.external.location}', but the model was given as bytes (import it from its path)`);
-      const bytes = src.locate(t.external.location, t.external.offset, t.external.length ?? need, t.name);
+      if (!src) throw new UnsupportedError(`${what} is stored in external file '${t.external.location}', but the model was given as bytes with no directory to read it from (import it from its path, or give baseDir)`);
+      let bytes: ExternalBytes;
+      try {
+        bytes = src.locate(t.external.location, t.external.offset, t.external.length ?? need, t.name);
+      } catch (err) {
+        throw new UnsupportedError(`${what}: ${(err as Error).message}`);
+      }
       if (bytes.byteLength !== need) throw new UnsupportedError(`${what} has ${bytes.byteLength} bytes of external data in '${t.external.location}', ${need} expected for ${onnxTypeName(t.dataType)}[${t.dims.join(', ')}]`);
       return ConstTensor.fromExternal(t.dataType, t.dims, bytes);
     }
@@ -336,7 +340,7 @@ export class Importer implements ImporterCore {
     const outer = this.scope;
     this.scope = new Scope(outer);
     try {
-      for (const t of g.initializers) this.scope.vals.set(t.name, constVal(this.constTensor(t)));
+      for (const t of g.initializers) this.scope.vals.set(t.name, constVal(this.constTensor(t, `${what} initializer '${t.name}'`)));
       if (g.sparseInitializers.length) throw new UnsupportedError(`${what} has sparse initializer '${g.sparseInitializers[0]}', which the importer does not support`);
       const outs = g.outputs.map((o) => o.name);
       this.runNodes(neededNodes(g, outs));
@@ -364,9 +368,9 @@ export class Importer implements ImporterCore {
     if (g.sparseInitializers.length) throw this.error(`sparse initializer '${g.sparseInitializers[0]}' is not supported (densify the model's initializers first)`);
     for (const t of g.initializers) {
       try {
-        this.scope.vals.set(t.name, constVal(this.constTensor(t)));
+        this.scope.vals.set(t.name, constVal(this.constTensor(t, `initializer '${t.name}'`)));
       } catch (err) {
-        throw this.error(`initializer '${t.name}': ${(err as Error).message.replace(`tensor '${t.name}' `, '')}`);
+        throw this.error((err as Error).message);
       }
     }
     const { inputs, dims, frozen } = this.declareInputs(g);

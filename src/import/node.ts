@@ -49,9 +49,8 @@ export function fileExternalData(baseDir: string, modelName: string): ExternalDa
   const sizes = new Map<string, number>();
   return {
     locate(location, offset, length, tensor): ExternalBytes {
-      const what = `${modelName}: tensor '${tensor}'`;
       if (isAbsolute(location) || normalize(location).split(/[\\/]/).includes('..')) {
-        throw new OnnxImportError(`${what}: external data location '${location}' must be a path inside the model's directory`);
+        throw new Error(`external data location '${location}' must be a path inside the model's directory`);
       }
       const path = resolve(join(baseDir, location));
       let size = sizes.get(path);
@@ -60,7 +59,7 @@ export function fileExternalData(baseDir: string, modelName: string): ExternalDa
         try {
           fd = openSync(path, 'r');
         } catch (err) {
-          throw new OnnxImportError(`${what}: external data file '${location}' cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+          throw new Error(`external data file '${location}' cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
         }
         try {
           size = fstatSync(fd).size;
@@ -71,7 +70,7 @@ export function fileExternalData(baseDir: string, modelName: string): ExternalDa
       }
       const byteLength = length ?? size - offset;
       if (offset + byteLength > size) {
-        throw new OnnxImportError(`${what}: external data file '${location}' has ${size} bytes, but the tensor lies at bytes ${offset}–${offset + byteLength}`);
+        throw new Error(`external data file '${location}' has ${size} bytes, but the tensor lies at bytes ${offset}–${offset + byteLength}`);
       }
       return {
         path,
@@ -83,7 +82,7 @@ export function fileExternalData(baseDir: string, modelName: string): ExternalDa
           try {
             for (let done = 0; done < byteLength;) {
               const n = readSync(fd, bytes, done, byteLength - done, offset + done);
-              if (n === 0) throw new OnnxImportError(`${what}: external data file '${location}' ended early (did it change?)`);
+              if (n === 0) throw new Error(`${modelName}: tensor '${tensor}': external data file '${location}' ended early (did it change?)`);
               done += n;
             }
           } finally {
@@ -96,7 +95,7 @@ export function fileExternalData(baseDir: string, modelName: string): ExternalDa
   };
 }
 
-interface Loaded { model: DecodedModel; name: string; baseDir: string }
+interface Loaded { model: DecodedModel; name: string; baseDir?: string }
 
 function load(source: string | Uint8Array, options: ImportOnnxOptions): Loaded {
   if (typeof source === 'string') {
@@ -111,7 +110,7 @@ function load(source: string | Uint8Array, options: ImportOnnxOptions): Loaded {
   }
   if (!(source instanceof Uint8Array)) throw new TypeError('importOnnx: the model must be a path or a Uint8Array of its bytes');
   const name = options.modelName ?? 'model';
-  return { model: decode(source, name), name, baseDir: options.baseDir ?? process.cwd() };
+  return { model: decode(source, name), name, baseDir: options.baseDir };
 }
 
 function decode(bytes: Uint8Array, name: string): DecodedModel {
@@ -125,7 +124,8 @@ function decode(bytes: Uint8Array, name: string): DecodedModel {
 
 function run(context: MLContext, loaded: Loaded, options: ImportOnnxOptions): ImportResult {
   const { context: _ctx, baseDir: _dir, ...rest } = options;
-  return importModel(context, loaded.model, { ...rest, modelName: loaded.name, externalData: fileExternalData(loaded.baseDir, loaded.name) });
+  const externalData = loaded.baseDir === undefined ? undefined : fileExternalData(loaded.baseDir, loaded.name);
+  return importModel(context, loaded.model, { ...rest, modelName: loaded.name, externalData });
 }
 
 function outputsOf(graph: MLGraph, result: ImportResult): Record<string, ImportedOutput> {
