@@ -60,6 +60,11 @@ export interface ImportedDim {
   /** The ONNX dim_param it comes from. */
   onnxName: string;
   maxSize: number;
+  /**
+   * For a dim_param written as an expression of other dimensions ('past_sequence_length + sequence_length'): that
+   * size as a WebNN dimension name. The input's size must equal it; inside the graph the axis carries this name.
+   */
+  equals?: string;
 }
 
 export interface CheckFailure {
@@ -156,6 +161,39 @@ function neededNodes(g: DecodedGraph, outputs: string[]): DecodedNode[] {
     stack.push(...nodeReads(g.nodes[p]!));
   }
   return g.nodes.filter((_, i) => needed[i]);
+}
+
+/**
+ * A dim_param written as an expression of dimension names and integers with +, - and * (what exporters write for
+ * an attention mask: 'past_sequence_length + sequence_length'); undefined for anything else.
+ */
+export function parseDimExpression(param: string): SymInt | undefined {
+  const tokens = param.match(/[A-Za-z_][A-Za-z0-9_.]*|[0-9]+|[+\-*]|\S/g);
+  if (!tokens) return undefined;
+  let sum = SymInt.of(0);
+  let i = 0;
+  let sign = 1;
+  if (tokens[0] === '-') {
+    sign = -1;
+    i++;
+  }
+  for (;;) {
+    let term = SymInt.of(sign);
+    for (;;) {
+      const t = tokens[i++];
+      if (t === undefined) return undefined;
+      if (/^[0-9]+$/.test(t)) term = term.mul(SymInt.of(Number(t)));
+      else if (isBaseName(t)) term = term.mul(SymInt.name(t));
+      else return undefined;
+      if (tokens[i] !== '*') break;
+      i++;
+    }
+    sum = sum.add(term);
+    if (i === tokens.length) return sum;
+    const op = tokens[i++];
+    if (op !== '+' && op !== '-') return undefined;
+    sign = op === '+' ? 1 : -1;
+  }
 }
 
 /** A dim_param as a WebNN dimension name: itself when it is an identifier, otherwise made into one. */
@@ -429,6 +467,27 @@ export class Importer implements ImporterCore {
     const byName = (rec: Record<string, number>, param: string) => rec[param] ?? rec[dimName(param)];
     const usedOptions = new Set<string>();
     const values = this.options.values ?? {};
+    // dim_params that are plain names (declared as WebNN dimensions), and expressions of them.
+    const baseParams = new Set<string>();
+    for (const input of g.inputs) {
+      if (this.scope.vals.has(input.name) || Object.hasOwn(values, input.name)) continue;
+      for (const d of input.shape ?? []) if (typeof d === 'string' && isBaseName(d)) baseParams.add(d);
+    }
+    const boundOf = (param: string) => byName(maxes, param) ?? this.options.defaultMaxSize ?? DEFAULT_MAX_SIZE;
+    /** An expression over base dimension names with fixed ones substituted, or undefined. */
+    const expressionOf = (param: string): SymInt | undefined => {
+      if (isBaseName(param)) return undefined;
+      const e = parseDimExpression(param);
+      if (!e || e.names().some((n) => !baseParams.has(n) && byName(fixed, n) === undefined)) return undefined;
+      let out = SymInt.of(0);
+      for (const [m, coeff] of e.terms) {
+        let t = SymInt.of(coeff);
+        for (const f of m ? m.split('*') : []) t = t.mul(byName(fixed, f) !== undefined ? SymInt.of(byName(fixed, f)!) : SymInt.name(f));
+        out = out.add(t);
+      }
+      return out;
+    };
+    const derived: { input: string; axis: number; expr: SymInt; name: string }[] = [];
     for (const input of g.inputs) {
       if (this.scope.vals.has(input.name)) continue; // an initializer listed as an input (IR < 4): a constant
       const what = `input '${input.name}'`;
@@ -457,8 +516,16 @@ export class Importer implements ImporterCore {
           return f;
         }
         const name = dimName(param);
-        const max = byName(maxes, param) ?? this.options.defaultMaxSize ?? DEFAULT_MAX_SIZE;
+        const expr = expressionOf(param);
+        if (expr?.constant !== undefined && expr.constant > 0) return expr.constant;
+        let max = boundOf(param);
+        if (expr && byName(maxes, param) === undefined) {
+          // The bound of 'past + seq' is the sum of theirs.
+          max = expr.evaluate(new Map(expr.names().map((n) => [n, boundOf(n)]))) ?? max;
+          if (max < 1) max = boundOf(param);
+        }
         if (byName(maxes, param) !== undefined) usedOptions.add(`max:${param}`);
+        if (expr) derived.push({ input: input.name, axis: i, expr, name });
         dims[name] ??= { onnxName: param, maxSize: max };
         return { name, maxSize: max };
       });
@@ -474,6 +541,17 @@ export class Importer implements ImporterCore {
       this.sources.add(operand);
       inputs[input.name] = { onnxType: onnxTypeName(type), dataType, shape: shape.map((d) => (isDynamic(d) ? { ...d } : d)) };
       this.scope.vals.set(input.name, { type, dims: operand.dimensions, operand });
+    }
+    // An input whose size is an expression of other dimensions gets a name of its own at the boundary (WebNN inputs
+    // declare plain names) and carries the derived name inside, so that it meets 'past + seq' tensors as the same
+    // size: a gather of 0..n-1 along that axis.
+    for (const d of derived) {
+      const target = d.expr.toDim(this.bounds);
+      const v = this.scope.get(d.input);
+      if (!target || !isDynamic(target) || !v?.operand) continue;
+      const operand = this.builder.gather(v.operand, this.iota(target, 'int32'), { axis: d.axis });
+      this.scope.vals.set(d.input, { type: v.type, dims: operand.dimensions, operand });
+      dims[d.name]!.equals = target.name;
     }
     for (const name of Object.keys(values)) if (!usedOptions.has(`value:${name}`)) throw this.error(`--value ${name}: the model has no input '${name}'`);
     const known = new Set(g.inputs.flatMap((i) => (i.shape ?? []).map((d, k) => (typeof d === 'string' ? d : `${i.name}_${k}`))));
