@@ -239,7 +239,10 @@ function resize(c: NodeContext): Val {
     out = v.dims.map((d, i) => {
       if (scales[i] === 1) return d as number;
       if (isDynamic(d)) c.fail(`axis ${i} is dynamic; resizing it needs its size (fix it with --dim)`);
-      return Math.floor(d * scales[i]!);
+      // ONNX maps coordinates with the given scale, WebNN with output/input size: they agree when the size scales
+      // exactly.
+      if (!Number.isInteger(d * scales[i]!)) c.fail(`scale ${scales[i]} on axis ${i} of size ${d} does not give a whole size; WebNN would map coordinates with ${Math.floor(d * scales[i]!)}/${d} instead (give sizes)`);
+      return d * scales[i]!;
     });
   }
   if (out.length !== rank) c.fail(`the output size has ${out.length} entries for rank ${rank}`);

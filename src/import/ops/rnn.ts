@@ -72,6 +72,16 @@ function lstm(c: NodeContext): (Val | undefined)[] {
   const g = common(c, ['Sigmoid', 'Tanh', 'Tanh']);
   if (c.int('input_forget', 0) !== 0) c.fail('input_forget is not supported');
   const wantSeq = Boolean(c.node.output[0]);
+  if (c.has(7)) {
+    // ONNX's output-gate peephole reads the new cell state, WebNN's the incoming one: only a zero one maps.
+    const p = c.konst(7);
+    const values = p ? Array.from(p.values(), Number) : undefined;
+    const dirs = g.direction === 'both' ? 2 : 1;
+    const oPart = values?.filter((_, i) => Math.floor((i % (3 * g.hidden)) / g.hidden) === 1);
+    if (!oPart || oPart.some((x) => x !== 0) || values!.length !== dirs * 3 * g.hidden) {
+      c.fail('peepholes on the output gate are not supported (ONNX applies them to the new cell state, WebNN to the previous one)');
+    }
+  }
   const h0 = g.state(5);
   const c0 = g.state(6);
   const outs = c.b.lstm(g.x, c.op(1), c.op(2), g.steps as number, g.hidden, {
@@ -91,5 +101,5 @@ function lstm(c: NodeContext): (Val | undefined)[] {
 
 export const rnnOps = family('rnn', [
   { op: 'GRU', note: 'gru (zrn gates; bias split into bias and recurrentBias; static steps)', handler: gru },
-  { op: 'LSTM', note: 'lstm (iofg gates; peepholes; static steps)', handler: lstm },
+  { op: 'LSTM', note: 'lstm (iofg gates; input/forget peepholes; static steps)', handler: lstm },
 ]);

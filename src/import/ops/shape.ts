@@ -471,7 +471,8 @@ export function sliceVal(c: NodeContext, v: Val, slices: AxisSlice[]): Val {
       }
       if (a === 0 && n === dim && step === 1) continue;
       starts[s.axis] = a;
-      sizes[s.axis] = n;
+      // WebNN's sizes are the window's extent in the input; the output has ceil(size / stride) elements.
+      sizes[s.axis] = (n - 1) * step + 1;
       strides[s.axis] = step;
       plain = true;
       continue;
