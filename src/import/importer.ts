@@ -600,12 +600,12 @@ export class Importer implements ImporterCore {
       try {
         this.runNode(node);
       } catch (err) {
-        let message = err instanceof OnnxImportError ? err.message : `${this.name}: ${nodeLabel(node)}: ${(err as Error).message}`;
-        if (/at its bounds/.test(message) && this.bounds.size) {
-          message += ` (the bounds come from the dynamic dimensions' maxSize: ${[...this.bounds].map(([n, m]) => `${n}=${m}`).join(', ')}; lower them with --max name=N)`;
+        let reason = (err as Error).message;
+        if (/at its bounds/.test(reason) && this.bounds.size) {
+          reason += ` (the bounds come from the dynamic dimensions' maxSize: ${[...this.bounds].map(([n, m]) => `${n}=${m}`).join(', ')}; lower them with --max name=N or fix one with --dim name=N)`;
         }
-        if (!this.options.check) throw err instanceof OnnxImportError ? err : new OnnxImportError(message, node.name, node.opType);
-        this.failures.push({ node: node.name || `(output ${node.output[0] ?? ''})`, opType: node.opType, domain: node.domain, reason: (err as Error).message });
+        if (!this.options.check) throw err instanceof OnnxImportError ? err : new OnnxImportError(`${this.name}: ${nodeLabel(node)}: ${reason}`, node.name, node.opType);
+        this.failures.push({ node: node.name || `(output ${node.output[0] ?? ''})`, opType: node.opType, domain: node.domain, reason });
         for (const o of node.output) if (o) this.scope.vals.set(o, POISON);
       }
       this.translated++;
