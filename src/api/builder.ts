@@ -1,7 +1,7 @@
 // MLGraphBuilder: records the IR. Operator methods are installed from the op registry (src/ops), so adding an
 // operator never touches this file; their TypeScript signatures are merged in by each op family's module.
 import '../ops/index.js';
-import { allOps, type OpDef } from '../ops/registry.js';
+import { publicOps, type OpDef } from '../ops/registry.js';
 import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
 import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
@@ -124,6 +124,10 @@ export class MLGraphBuilder {
 
   /** Runs an operator's validation and records its node. */
   #invoke(def: OpDef, args: unknown[]): MLOperand | MLOperand[] {
+    // WebIDL checks the argument count before the method's steps run (every positional parameter is required).
+    if (args.length < def.optionsAt) {
+      throw new TypeError(`${def.name}: ${def.optionsAt} argument${def.optionsAt === 1 ? '' : 's'} required, but only ${args.length} present`);
+    }
     const options = args[def.optionsAt];
     const rawLabel = options && typeof options === 'object' ? (options as { label?: unknown }).label : undefined;
     // USVString conversion: a symbol label is a TypeError (String() would quietly accept it).
@@ -135,7 +139,7 @@ export class MLGraphBuilder {
     const c = new OpContext(def.name, label, this.#resolve, def.limits, def.dynamic === true, this.#dimBounds);
     // WebIDL's dictionary conversion, for every operator (some ops read no option but the label).
     if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') c.fail('options must be a dictionary');
-    const result = def.create(c, args);
+    const result = def.invoke(c, args);
     const nodeId = this.#ir.nodes.length;
     const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));
     this.#ir.nodes.push({
@@ -143,7 +147,7 @@ export class MLGraphBuilder {
       op: def.name,
       inputs: result.inputs.map((r) => (r ? r.id : null)),
       outputs: outputs.map((o) => operandInternals(o)!.id),
-      attrs: result.attrs ?? {},
+      attrs: result.attrs,
       label,
       call: args.slice(0, def.optionsAt + 1).map(this.#recordArg),
     });
@@ -211,7 +215,7 @@ export class MLGraphBuilder {
       if (why) throw new TypeError(`constant: ${why}`);
       return builder.#addConstant(desc, bytes);
     };
-    for (const def of allOps()) {
+    for (const def of publicOps()) {
       Object.defineProperty(MLGraphBuilder.prototype, def.name, {
         value: function (this: MLGraphBuilder, ...args: unknown[]) {
           if (!(#ir in this)) throw new TypeError(`${def.name}: illegal invocation`);
