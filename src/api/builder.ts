@@ -1,7 +1,7 @@
 // MLGraphBuilder: records the IR. Operator methods are installed from the op registry (src/ops), so adding an
 // operator never touches this file; their TypeScript signatures are merged in by each op family's module.
 import '../ops/index.js';
-import { publicOps, type OpDef } from '../ops/registry.js';
+import { onOpDefined, type OpDef } from '../ops/registry.js';
 import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
 import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
@@ -9,6 +9,8 @@ import { emptyGraph, pruneToOutputs, type AttrValue, type ExternalConstant, type
 import { bufferMismatch, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, checkInputDescriptor } from './descriptor.js';
 import { invalidState, operationError } from './errors.js';
+import { operatorLimits } from './limits.js';
+import { optimize, type OptimizedGraph } from '../passes/pipeline.js';
 import { createGraphObject, type MLGraph } from './graph.js';
 import { contextInternals, type MLContext } from './context.js';
 import { createOperand, operandInternals, type MLOperand } from './operand.js';
@@ -136,7 +138,8 @@ export class MLGraphBuilder {
     if (this.#hasBuilt || contextInternals(this.#context)!.isLost()) {
       throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
     }
-    const c = new OpContext(def.name, label, this.#resolve, def.limits, def.dynamic === true, this.#dimBounds);
+    const ctx = contextInternals(this.#context)!;
+    const c = new OpContext(def.name, label, this.#resolve, operatorLimits(ctx.backend.profile, def), def.dynamic === true, this.#dimBounds);
     // WebIDL's dictionary conversion, for every operator (some ops read no option but the label).
     if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') c.fail('options must be a dictionary');
     const result = def.invoke(c, args);
@@ -172,8 +175,11 @@ export class MLGraphBuilder {
     const ir = pruneToOutputs(this.#ir, outs);
     const ctx = contextInternals(this.#context)!;
     let compiled;
+    let optimized: OptimizedGraph | undefined;
     try {
-      compiled = await ctx.backend.compile(ir);
+      // The backend compiles the optimized graph; the graph object keeps the one the user built (saved as built).
+      optimized = optimize(ir, ctx.backend.profile.passes ?? []);
+      compiled = await ctx.backend.compile(optimized.ir);
     } catch (err) {
       throw operationError(`build: ${ctx.backend.description} could not compile the graph: ${(err as Error).message}`);
     }
@@ -188,6 +194,7 @@ export class MLGraphBuilder {
       inputDescriptors: descriptors(ir.inputs),
       outputDescriptors: descriptors(ir.outputs),
       ir,
+      optimized: optimized!,
       compiled,
       releaseAfterQueuedWork: () => void ctx.enqueue(() => compiled.release()).catch(() => undefined),
       destroyed: false,
@@ -215,7 +222,8 @@ export class MLGraphBuilder {
       if (why) throw new TypeError(`constant: ${why}`);
       return builder.#addConstant(desc, bytes);
     };
-    for (const def of publicOps()) {
+    onOpDefined((def) => {
+      if (def.internal) return;
       Object.defineProperty(MLGraphBuilder.prototype, def.name, {
         value: function (this: MLGraphBuilder, ...args: unknown[]) {
           if (!(#ir in this)) throw new TypeError(`${def.name}: illegal invocation`);
@@ -225,6 +233,6 @@ export class MLGraphBuilder {
         configurable: true,
         enumerable: false,
       });
-    }
+    });
   }
 }

@@ -1,5 +1,5 @@
 // ML (navigator.ml): creates contexts and picks the backend that serves them.
-import { selectBackend } from '../backends/index.js';
+import { selectBackend } from '../backends/registry.js';
 import { notSupported } from './errors.js';
 import { createContextObject, type MLContext } from './context.js';
 import type { MLContextOptions, MLPowerPreference } from './types.js';

@@ -82,6 +82,13 @@ export interface OpDef extends OpCommon {
 }
 
 const registry = new Map<string, OpDef>();
+const listeners: ((def: OpDef) => void)[] = [];
+
+/** Calls `listener` for every operator defined so far and every one defined later (the builder installs methods). */
+export function onOpDefined(listener: (def: OpDef) => void): void {
+  listeners.push(listener);
+  for (const def of registry.values()) listener(def);
+}
 
 export function defineOp<N extends string, P extends Record<string, ParamKind>, O extends string = never>(
   decl: OpDeclaration<N, P, O>,
@@ -114,6 +121,7 @@ export function defineOp<N extends string, P extends Record<string, ParamKind>, 
     },
   };
   registry.set(decl.name, def);
+  for (const listener of listeners) listener(def);
   return def;
 }
 
