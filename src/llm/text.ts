@@ -43,6 +43,7 @@ export class TextCodec {
   }
 
   decode(ids: readonly number[], skipSpecialTokens = true): string {
+    if (ids.length === 0) return '';
     return this.#tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens });
   }
 
