@@ -1,6 +1,7 @@
 // Recognises RMS normalization written out in WebNN operators, as models and importers spell it:
 //   y = x / sqrt(reduceMean(x·x, trailing axes, keepDimensions) + ε)      (x·x may be pow(x, 2); x / s may be
-//   out = y · scale                                                        x · reciprocal(s); the scale is optional)
+//   out = y · scale                                                        x · reciprocal(s) or x · (1 / s); the
+//                                                                          scale is optional)
 // and replaces it by one internal rmsNormalization node, which backends lower to a fused kernel (onnxruntime's
 // SimplifiedLayerNormalization). Only exact matches fuse: float32, every intermediate read only by the pattern,
 // the reduction over trailing axes with its dimensions kept, ε a one-element constant, and the scale (if any)
@@ -47,12 +48,14 @@ function fuseAt(g: GraphEditor, mean: IrNode): boolean {
   const sqrt = g.soleConsumer(add.outputs[0]!);
   if (!isOp(sqrt, 'sqrt')) return false;
 
-  // x / sqrt(...) or x · reciprocal(sqrt(...))
+  // x / sqrt(...), or x · reciprocal(sqrt(...)), or x · (1 / sqrt(...)) (PyTorch's rsqrt as exported)
   let normalized: IrNode | undefined;
   const afterSqrt = g.soleConsumer(sqrt.outputs[0]!);
+  const one = afterSqrt?.op === 'div' && afterSqrt.inputs[1] === sqrt.outputs[0] ? afterSqrt.inputs[0] : null;
+  const inverse = afterSqrt?.op === 'reciprocal' || (one != null && g.scalarConstant(one) === 1);
   if (isOp(afterSqrt, 'div') && afterSqrt.inputs[0] === x && afterSqrt.inputs[1] === sqrt.outputs[0]) {
     normalized = afterSqrt;
-  } else if (isOp(afterSqrt, 'reciprocal')) {
+  } else if (inverse && afterSqrt) {
     const mul = g.soleConsumer(afterSqrt.outputs[0]!);
     if (isOp(mul, 'mul') && other(mul, afterSqrt.outputs[0]!) === x) normalized = mul;
   }

@@ -30,6 +30,8 @@ const WRITERS: Record<string, Writer> = {
     b.mul(b.div(x, b.sqrt(b.add(meanSquare(b, b.mul(x, x), x.shape.length), eps(b)))), s),
   'x · reciprocal(sqrt(mean(pow(x, 2)) + ε)) · scale, scale first': (b, x, s) =>
     b.mul(s, b.mul(x, b.reciprocal(b.sqrt(b.add(eps(b), meanSquare(b, b.pow(x, b.constant('float32', 2)), x.shape.length)))))),
+  'x · (1 / sqrt(mean(pow(x, 2)) + ε)) · scale, as PyTorch exports rsqrt': (b, x, s) =>
+    b.mul(b.mul(x, b.div(b.constant('float32', 1), b.sqrt(b.add(meanSquare(b, b.pow(x, b.constant('float32', 2)), x.shape.length), eps(b))))), s),
   'without a scale': (b, x) => b.div(x, b.sqrt(b.add(meanSquare(b, b.mul(x, x), x.shape.length), eps(b, 0.25)))),
 };
 

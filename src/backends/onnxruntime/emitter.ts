@@ -65,6 +65,8 @@ export class Emitter {
   #counter = 0;
   /** Base dimension name → int64[1] value holding its size, emitted once. */
   readonly #dimValues = new Map<string, string>();
+  /** Derived dimension names and whole dynamic shapes → the value computing them, emitted once per model. */
+  readonly #derived = new Map<string, string>();
 
   constructor(
     private readonly prefix: string,
@@ -84,7 +86,10 @@ export class Emitter {
    */
   shapeOf(dims: readonly Dim[]): string {
     if (!dims.some(isDynamic)) return this.int64s(dims as number[]);
-    return this.op('Concat', dims.map((d) => this.#dimValue(d)), { axis: int(0) });
+    const key = `shape:${dims.map((d) => (isDynamic(d) ? d.name : String(d))).join(',')}`;
+    let v = this.#derived.get(key);
+    if (v === undefined) this.#derived.set(key, (v = this.op('Concat', dims.map((d) => this.#dimValue(d)), { axis: int(0) })));
+    return v;
   }
 
   /** An int64 scalar holding one dimension's size at run time (e.g. the bound an index is clamped to). */
@@ -95,12 +100,16 @@ export class Emitter {
 
   #dimValue(d: Dim): string {
     if (!isDynamic(d)) return this.int64s([d]);
+    const known = this.#derived.get(d.name);
+    if (known !== undefined) return known;
     const terms = [...parseDim(d.name)].map(([monomial, coeff]) => {
       const factors = monomial ? monomial.split('*').map((f) => this.#baseDim(f)) : [];
       if (coeff !== 1 || factors.length === 0) factors.push(this.int64s([coeff]));
       return factors.reduce((acc, f) => this.op('Mul', [acc, f]));
     });
-    return terms.reduce((acc, t) => this.op('Add', [acc, t]));
+    const value = terms.reduce((acc, t) => this.op('Add', [acc, t]));
+    this.#derived.set(d.name, value);
+    return value;
   }
 
   #baseDim(name: string): string {
