@@ -62,7 +62,10 @@ function operandDescriptor(what: string, value: unknown, extra: readonly { name:
       throw new TypeError(invalidDimension(what, raw, i, dynamic));
     }
   });
-  for (const m of extra) if (v[m.name] !== undefined) out[m.name] = m.type(v[m.name], `${what}: ${m.name}`);
+  for (const m of extra) {
+    const member = v[m.name];
+    if (member !== undefined) out[m.name] = m.type(member, `${what}: ${m.name}`);
+  }
   return out;
 }
 
@@ -90,10 +93,12 @@ export const mlInterface: InterfaceSpec = {
         if (options !== undefined && options !== null && !isObject(options)) throw new TypeError('createContext: options must be a dictionary');
         const o = (options ?? {}) as Record<string, unknown>;
         const out: Record<string, unknown> = {};
-        // MLContextOptions' members in lexicographic order (deviceType being tsnn's older spelling).
-        if (o.accelerated !== undefined) out.accelerated = boolean(o.accelerated);
-        if (o.deviceType !== undefined) out.deviceType = deviceType(o.deviceType, 'createContext: deviceType');
-        if (o.powerPreference !== undefined) out.powerPreference = powerPreference(o.powerPreference, 'createContext: powerPreference');
+        // MLContextOptions' members in lexicographic order (deviceType being tsnn's older spelling), each read once.
+        const members: [string, Converter][] = [['accelerated', boolean], ['deviceType', deviceType], ['powerPreference', powerPreference]];
+        for (const [name, type] of members) {
+          const value = o[name];
+          if (value !== undefined) out[name] = type(value, `createContext: ${name}`);
+        }
         return [out];
       },
     },
