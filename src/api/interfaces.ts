@@ -71,10 +71,12 @@ function operandDescriptor(what: string, value: unknown, extra: readonly { name:
 
 const tensorDescriptorMembers = [{ name: 'readable', type: boolean }, { name: 'writable', type: boolean }];
 
-/** `dispatch()`'s MLNamedTensors arguments. */
-function namedTensors(value: unknown, role: string): unknown {
+/** `dispatch()`'s MLNamedTensors arguments (converters made once: dispatch is the hot path). */
+const isTensorArgument = interfaceType('MLTensor', isTensor);
+const tensorRecords = Object.fromEntries(['input', 'output'].map((role) => [role, record((t, name) => isTensorArgument(t, `dispatch ${role} '${name}': argument`))]));
+function namedTensors(value: unknown, role: 'input' | 'output'): unknown {
   if (!isObject(value)) throw new TypeError(`dispatch: ${role}s must be a record of name → MLTensor`);
-  return record((t, name) => interfaceType('MLTensor', isTensor)(t, `dispatch ${role} '${name}': argument`))(value, `dispatch: ${role}s`);
+  return tensorRecords[role]!(value, `dispatch: ${role}s`);
 }
 
 const powerPreference = enumeration('MLPowerPreference', ['default', 'high-performance', 'low-power'],
@@ -106,6 +108,8 @@ export const mlInterface: InterfaceSpec = {
   attributes: {},
 };
 
+const isGraphArgument = interfaceType('MLGraph', isGraph);
+
 export const contextInterface: InterfaceSpec = {
   name: 'MLContext',
   is: isContext,
@@ -113,7 +117,7 @@ export const contextInterface: InterfaceSpec = {
     dispatch: {
       required: 3,
       convert: ([graph, inputs, outputs, ...rest]) => [
-        interfaceType('MLGraph', isGraph)(graph, 'dispatch: argument'), namedTensors(inputs, 'input'), namedTensors(outputs, 'output'), ...rest,
+        isGraphArgument(graph, 'dispatch: argument'), namedTensors(inputs, 'input'), namedTensors(outputs, 'output'), ...rest,
       ],
     },
     createTensor: {

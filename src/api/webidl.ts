@@ -109,6 +109,8 @@ export function interfaceType(name: string, is: (v: unknown) => boolean): Conver
   };
 }
 
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
 /**
  * `record<USVString, T>`: the object's own enumerable keys in their order, each value converted (its converter
  * gets the key as `what`); a null-prototype object, so that keys such as "__proto__" stay plain entries.
@@ -118,8 +120,7 @@ export function record(value: Converter): Converter {
     if (!isObject(v)) throw new TypeError(`${what} must be a record (an object), not ${show(v)}`);
     const out = Object.create(null) as Record<string, unknown>;
     for (const key of Reflect.ownKeys(v)) {
-      const desc = Reflect.getOwnPropertyDescriptor(v, key);
-      if (!desc?.enumerable) continue;
+      if (!isEnumerable.call(v, key)) continue;
       const name = usvString(key, `${what}: a key`);
       out[name] = value(Reflect.get(v, key), name);
     }
