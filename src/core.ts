@@ -1,6 +1,8 @@
 // The platform-neutral WebNN API: graph building, validation, the IR, passes and the ONNX lowering — no file
 // access, no Node or browser APIs, no backend. Each entry point (src/index.ts for Node) re-exports it and registers
 // the backends of its platform.
+// The WebIDL shape of every interface (enumerable members, brand checks, argument conversions), applied once.
+import './api/interfaces.js';
 export { ml, ML } from './api/ml.js';
 export { installGlobals } from './api/globals.js';
 export { MLContext } from './api/context.js';

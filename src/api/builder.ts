@@ -37,6 +37,13 @@ export function adoptExternalConstant(builder: MLGraphBuilder, descriptor: MLOpe
   return adopt(builder, descriptor, ext);
 }
 
+let isBuilder: (value: unknown) => boolean;
+
+/** Whether `value` is an MLGraphBuilder (the brand check of the WebIDL binding). */
+export function isGraphBuilder(value: unknown): boolean {
+  return isBuilder(value);
+}
+
 export class MLGraphBuilder {
   readonly #context: MLContext;
   readonly #ir: GraphIR = emptyGraph();
@@ -126,10 +133,7 @@ export class MLGraphBuilder {
 
   /** Runs an operator's validation and records its node. */
   #invoke(def: OpDef, args: unknown[]): MLOperand | MLOperand[] {
-    // WebIDL checks the argument count before the method's steps run (every positional parameter is required).
-    if (args.length < def.optionsAt) {
-      throw new TypeError(`${def.name}: ${def.optionsAt} argument${def.optionsAt === 1 ? '' : 's'} required, but only ${args.length} present`);
-    }
+    // The binding (interfaces.ts) has checked the argument count and converted the arguments as the OpDef declares.
     const options = args[def.optionsAt];
     const rawLabel = options && typeof options === 'object' ? (options as { label?: unknown }).label : undefined;
     // USVString conversion: a symbol label is a TypeError (String() would quietly accept it).
@@ -140,8 +144,6 @@ export class MLGraphBuilder {
     }
     const ctx = contextInternals(this.#context)!;
     const c = new OpContext(def.name, label, this.#resolve, operatorLimits(ctx.backend.profile, def), def.dynamic === true, this.#dimBounds);
-    // WebIDL's dictionary conversion, for every operator (some ops read no option but the label).
-    if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') c.fail('options must be a dictionary');
     const result = def.invoke(c, args);
     const nodeId = this.#ir.nodes.length;
     const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));
@@ -208,6 +210,7 @@ export class MLGraphBuilder {
   }
 
   static {
+    isBuilder = (value) => typeof value === 'object' && value !== null && #ir in value;
     adopt = (builder, descriptor, bytes) => {
       builder.#checkCanBuild('constant');
       const desc = checkDescriptor(descriptor, 'constant');
@@ -225,8 +228,8 @@ export class MLGraphBuilder {
     onOpDefined((def) => {
       if (def.internal) return;
       Object.defineProperty(MLGraphBuilder.prototype, def.name, {
+        // The WebIDL binding (interfaces.ts) wraps this with the brand check and the argument conversions.
         value: function (this: MLGraphBuilder, ...args: unknown[]) {
-          if (!(#ir in this)) throw new TypeError(`${def.name}: illegal invocation`);
           return this.#invoke(def, args);
         },
         writable: true,
