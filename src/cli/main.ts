@@ -6,6 +6,8 @@ import { UsageError, weightOptions } from './common.js';
 import { convertCommand } from './convert.js';
 import { collectFileInfo, collectInfo, formatFileInfo, formatInfo } from './info.js';
 import { importCommand } from './import.js';
+import { generateCommand } from './generate.js';
+import { ModelLoadError } from '../llm/model.js';
 import { collectOnnxInfo, formatOnnxInfo } from './onnx-info.js';
 import { OnnxImportError } from '../import/importer.js';
 import { packageInfo } from './package-info.js';
@@ -73,6 +75,29 @@ program
   });
 
 program
+  .command('generate')
+  .description('generate text with a decoder-only language model (a Hugging Face folder with onnx/model.onnx, or a converted .webnn graph)')
+  .requiredOption('--model <dir>', 'the model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) or a .webnn graph')
+  .option('--prompt <text>', 'the prompt')
+  .option('--max-new-tokens <n>', 'new tokens at most (default 128)')
+  .option('--temperature <t>', 'sampling temperature (default 0: greedy)')
+  .option('--top-k <k>', 'sample from the k most likely tokens')
+  .option('--top-p <p>', 'sample from the most likely tokens whose probabilities reach p')
+  .option('--repetition-penalty <r>', 'penalise tokens already in the sequence (> 1)')
+  .option('--seed <s>', 'seed of the sampling generator (default 0)')
+  .option('--stop <text>', 'stop when the text contains this (repeatable)', collect)
+  .option('--chat', "apply the model's chat template; without --prompt, each line of stdin is a user turn")
+  .option('--system <text>', 'a system message for --chat')
+  .option('--compare-ort', "check greedy tokens one by one against onnxruntime-node running the original ONNX; exit 1 at the first difference")
+  .option('--max-length <n>', 'the most tokens a conversation may hold (default 2048)')
+  .option('--ignore-eos', 'keep generating after an end-of-sequence token')
+  .option('--no-progress', 'no progress or model line on stderr')
+  .action(async (opts) => {
+    const code = await generateCommand(opts);
+    if (code !== 0) process.exitCode = code;
+  });
+
+program
   .command('pack-weights <tensors...>')
   .description('pack tensors (name=file.npy, file.npy, file.safetensors) into a weights file and its manifest')
   .requiredOption('--out <file>', 'the weights file to write')
@@ -91,7 +116,7 @@ try {
     process.stderr.write(`tsnn: ${oneLine(err.message)}\n`);
     process.exit(2);
   }
-  const message = err instanceof GraphFileError || err instanceof OnnxImportError ? err.message : `tsnn: ${(err as Error).message}`;
+  const message = err instanceof GraphFileError || err instanceof OnnxImportError || err instanceof ModelLoadError ? err.message : `tsnn: ${(err as Error).message}`;
   process.stderr.write(`${oneLine(message)}\n`);
   process.exit(1);
 }

@@ -161,6 +161,7 @@ export async function importOnnx(source: string | Uint8Array, options: ImportOnn
 /** A backend that compiles nothing: graphs built on it can be saved but not run (conversion to graph files). */
 const recordOnly: Backend = {
   name: 'record-only',
+  profile: { name: 'record-only' },
   accelerated: false,
   description: 'no backend (graphs for saving only)',
   externalConstants: true,

@@ -76,7 +76,7 @@ test('llama-tiny: scripts/export-llama.py rewrites the committed fixture', { ski
     assert.deepEqual(a.prompt_ids, b.prompt_ids);
     assert.deepEqual(a.greedy.new_ids, b.greedy.new_ids);
     // Logits may differ in the last bits across CPUs (vectorized kernels), not more.
-    a.prefill.logits.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(x - b.prefill.logits[i][j]) <= 1e-5)));
+    a.prefill.logits.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(x - b.prefill.logits[i]![j]!) <= 1e-5)));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

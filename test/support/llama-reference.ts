@@ -69,7 +69,7 @@ export class OrtDecoder {
   }
 
   get pastLength(): number {
-    return this.mask[0].length;
+    return this.mask[0]!.length;
   }
 
   /**
@@ -77,19 +77,19 @@ export class OrtDecoder {
    * [batch][seq][vocab] flattened. Position ids count only kept tokens, as Hugging Face's generate does.
    */
   async step(ids: number[][], keep?: number[][]): Promise<{ logits: Float32Array; seq: number }> {
-    const seq = ids[0].length;
+    const seq = ids[0]!.length;
     const b = this.batch;
     const pos: bigint[] = [];
     for (let r = 0; r < b; r++) {
-      let seen = this.mask[r].reduce((a, m) => a + m, 0);
+      let seen = this.mask[r]!.reduce((a, m) => a + m, 0);
       for (let j = 0; j < seq; j++) {
-        const m = keep ? keep[r][j] : 1;
-        this.mask[r].push(m);
+        const m = keep ? keep[r]![j]! : 1;
+        this.mask[r]!.push(m);
         pos.push(BigInt(Math.max(0, seen + m - 1)));
         seen += m;
       }
     }
-    const total = this.mask[0].length;
+    const total = this.mask[0]!.length;
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.flat().map(BigInt)), [b, seq]),
       attention_mask: new ort.Tensor('int64', BigInt64Array.from(this.mask.flat().map(BigInt)), [b, total]),
@@ -97,21 +97,21 @@ export class OrtDecoder {
     };
     for (const [k, v] of this.past) feeds[k] = v;
     const out = await this.session.run(feeds);
-    for (const k of this.past.keys()) this.past.set(k, out[k.replace('past_key_values.', 'present.')]);
-    return { logits: out.logits.data as Float32Array, seq };
+    for (const k of this.past.keys()) this.past.set(k, out[k.replace('past_key_values.', 'present.')]!);
+    return { logits: out.logits!.data as Float32Array, seq };
   }
 }
 
 export function argmax(a: ArrayLike<number>, from = 0, to = a.length): number {
   let best = from;
-  for (let i = from + 1; i < to; i++) if (a[i] > a[best]) best = i;
+  for (let i = from + 1; i < to; i++) if (a[i]! > a[best]!) best = i;
   return best - from;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
@@ -147,12 +147,12 @@ export async function checkFolder(dir: string): Promise<CheckResult> {
   const first = await dec.step([ids]);
   let prefillDiff = 0;
   ref.prefill.positions.forEach((p, i) => {
-    prefillDiff = Math.max(prefillDiff, maxAbsDiff(first.logits.subarray(p * V, (p + 1) * V), ref.prefill.logits[i]));
+    prefillDiff = Math.max(prefillDiff, maxAbsDiff(first.logits.subarray(p * V, (p + 1) * V), ref.prefill.logits[i]!));
   });
   const greedy: number[] = [argmax(first.logits, (s - 1) * V, s * V)];
   let decodeDiff = 0;
   while (greedy.length < ref.greedy.max_new_tokens) {
-    const r = await dec.step([[greedy[greedy.length - 1]]]);
+    const r = await dec.step([[greedy[greedy.length - 1]!]]);
     if (greedy.length === 1 && ref.greedy.first_decode_logits) decodeDiff = maxAbsDiff(r.logits, ref.greedy.first_decode_logits);
     greedy.push(argmax(r.logits));
   }
@@ -163,7 +163,7 @@ export async function checkFolder(dir: string): Promise<CheckResult> {
   await chunk.step([ids.slice(0, cut)]);
   const second = await chunk.step([ids.slice(cut)]);
   const lastRef = ref.prefill.logits[ref.prefill.positions.indexOf(s - 1)];
-  const chunkedDiff = maxAbsDiff(second.logits.subarray((s - cut - 1) * V), lastRef);
+  const chunkedDiff = maxAbsDiff(second.logits.subarray((s - cut - 1) * V), lastRef!);
 
   // Left padding: row 1 is the prompt's tail padded to the full length; its last logits must equal an unpadded
   // run of that tail.
