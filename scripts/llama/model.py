@@ -62,8 +62,11 @@ class LlamaConfig:
 
     @staticmethod
     def from_hf(d: dict) -> "LlamaConfig":
-        names = [f.name for f in dataclasses.fields(LlamaConfig)]
-        return LlamaConfig(**{k: d[k] for k in names if k in d})
+        fields = dataclasses.fields(LlamaConfig)
+        missing = [f.name for f in fields if f.default is dataclasses.MISSING and f.name not in d]
+        if missing:
+            raise ValueError(f"config.json lacks {', '.join(missing)}")
+        return LlamaConfig(**{f.name: d[f.name] for f in fields if f.name in d})
 
     def check(self) -> None:
         if self.num_attention_heads % self.num_key_value_heads:
