@@ -42,9 +42,13 @@ def main() -> None:
     torch.set_num_threads(min(2, torch.get_num_threads()))
     if args.config in CONFIGS:
         cfg = CONFIGS[args.config]
-    else:
+    elif os.path.isfile(args.config):
         with open(args.config, encoding="utf-8") as f:
             cfg = LlamaConfig.from_hf(json.load(f))
+    else:
+        ap.error(f"--config {args.config!r} is neither one of {', '.join(CONFIGS)} nor a config.json file")
+    if args.new_tokens < 1:
+        ap.error("--new-tokens must be at least 1")
     model = LlamaForCausalLM(cfg)
     if args.weights:
         model.load_state_dict(torch.load(args.weights, map_location="cpu"))
