@@ -35,12 +35,22 @@ test('errors: exit 1 with one line file:line:column: what was expected', () => {
   assert.equal(truncated.stderr.split('\n').length, 2);
 });
 
-test('usage errors exit 2', () => {
+test('usage errors exit 2 with one line saying what is wrong', () => {
   const mlp = join(examples, 'mlp.webnn');
-  for (const args of [['convert', mlp], ['convert', mlp, '--to', 'tflite'], ['run', mlp], ['run', mlp, '-i', 'x'], ['run', mlp, '-i', 'x=1', '-i', 'nope=1'], ['run', mlp, '-i', 'x=abc'], ['validate']]) {
+  const cases: [string[], RegExp][] = [
+    [['convert', mlp], /^error: required option '--to <format>' not specified$/],
+    [['convert', mlp, '--to', 'tflite'], /^tsnn: --to must be one of webnn, json, onnx, not 'tflite'$/],
+    [['run', mlp], /^tsnn: input 'x' is not given: add --input x=<file\.npy\|file\.json\|number>$/],
+    [['run', mlp, '-i', 'x'], /^tsnn: --input x: expected name=<file\.npy\|file\.json\|number>$/],
+    [['run', mlp, '-i', 'x=1', '-i', 'nope=1'], /^tsnn: 'nope' is not an input of .*mlp\.webnn \(inputs: x\)$/],
+    [['run', mlp, '-i', 'x=abc'], /^tsnn: --input x=abc: expected a \.npy file, a \.json file or a number$/],
+    [['validate'], /^error: missing required argument 'file'$/],
+  ];
+  for (const [args, message] of cases) {
     const r = tsnn(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-    assert.ok(r.stderr.trim().length > 0);
+    assert.match(r.stderr.trimEnd(), message, args.join(' '));
+    assert.equal(r.stderr.split('\n').length, 2, `one line: ${r.stderr}`);
   }
 });
 

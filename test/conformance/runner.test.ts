@@ -1,9 +1,9 @@
 // The conformance runner (conformance/runner.ts) on synthetic WPT-style cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ml } from '../../src/index.js';
 import { runCase } from '../../conformance/runner.js';
 import type { ConformanceCase } from '../../conformance/cases.js';
-import { ml } from '../../src/index.js';
 
 test('the conformance runner runs WPT-style cases whose descriptors have dynamic dimensions', async () => {
   const context = await ml.createContext();

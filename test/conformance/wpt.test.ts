@@ -1,9 +1,10 @@
 // Replays the W3C WPT WebNN conformance cases (../shared/wpt-webnn/conformance) through the public API.
 // Every case must pass unless conformance/expectations.json lists it (or its operator as unimplemented);
-// a listed case that passes fails too, so the list stays true. Skips, saying so, when the data is absent.
-import { existsSync } from 'node:fs';
+// a listed case that passes fails too, so the list stays true. Skips, saying so, when the data is absent, except
+// under CI (CI set, as CI systems do): there missing data fails the run, so a lost data path cannot pass unnoticed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { ml } from '../../src/index.js';
 import { DEFAULT_DATA_DIR, loadCases } from '../../conformance/cases.js';
 import { judge, loadExpectations } from '../../conformance/expectations.js';
@@ -11,8 +12,10 @@ import { runCase, type CaseResult } from '../../conformance/runner.js';
 
 const dataDir = process.env.TSNN_WPT_DIR ?? DEFAULT_DATA_DIR;
 const haveData = existsSync(dataDir);
+const ci = !!process.env.CI && !['0', 'false'].includes(process.env.CI.toLowerCase());
 
-test('WPT WebNN conformance cases', { skip: haveData ? false : `no conformance data at ${dataDir} (it lives in ../shared/wpt-webnn)` }, async (t) => {
+test('WPT WebNN conformance cases', { skip: haveData || ci ? false : `no conformance data at ${dataDir} (it lives in ../shared/wpt-webnn)` }, async (t) => {
+  assert.ok(haveData, `no conformance data at ${dataDir} (it lives in ../shared/wpt-webnn, or set TSNN_WPT_DIR); CI=${process.env.CI} requires it`);
   const cases = loadCases(dataDir);
   assert.ok(cases.length > 0, 'the data directory holds cases');
   const context = await ml.createContext();

@@ -3,8 +3,8 @@
 // compute say which input does not fit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, n, m } from '../support/flexible.js';
 import { MLGraphBuilder } from '../../src/index.js';
+import { ctx, n, m } from '../support/flexible.js';
 
 test('an input used only for a dimension name stays an input of the graph (expand/reshape to its size)', async () => {
   const context = await ctx();

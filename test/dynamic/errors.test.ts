@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MLGraphBuilder, MLContext } from '../../src/index.js';
-import { f32, throwsType } from '../support/index.js';
-import { ctx } from '../support/flexible.js';
 import { OpContext, type OperandRef } from '../../src/ops/context.js';
 import { limits } from '../../src/ops/registry.js';
+import { f32, throwsType } from '../support/index.js';
+import { ctx } from '../support/flexible.js';
 
 const seq = { name: 'seq', maxSize: 8 };
 const past = { name: 'past', maxSize: 16 };

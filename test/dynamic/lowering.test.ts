@@ -7,8 +7,8 @@ import { graphInternals } from '../../src/api/graph.js';
 import { lowerToOnnx } from '../../src/backends/onnxruntime/lower.js';
 import { Emitter } from '../../src/backends/onnxruntime/emitter.js';
 import { encodeModel } from '../../src/onnx/schema.js';
-import { ctx } from '../support/flexible.js';
 import { MLGraphBuilder, MLGraph } from '../../src/index.js';
+import { ctx } from '../support/flexible.js';
 
 test('emitter: shapeOf/sizeOf compute derived sizes inside the ONNX model from the inputs\' shapes', async () => {
   const e = new Emitter('t:', new Map([['seq', { value: 'x', axis: 1 }], ['past', { value: 'p', axis: 0 }]]));

@@ -176,3 +176,26 @@ test('integers beyond 2^53 stay exact through the JSON form', () => {
   assert.equal(back.nodes[0]!.options.minValue, -9007199254740993n);
   assert.equal(printWebnn(back), printWebnn(g));
 });
+
+test('@bytes takes bytes 0 to 255: 255 is a byte, 256 is out of range at its position', () => {
+  const g = parseWebnn('webnn_graph "g" v1 {\n  consts { w: u8[4] @bytes([0, 1, 254, 255]); }\n}');
+  assert.deepEqual(g.consts.w!.init, { kind: 'inlineBytes', bytes: [0, 1, 254, 255] });
+  failsAt(() => parseWebnn('webnn_graph "g" v1 {\n  consts { w: u8[4] @bytes([0, 1, 254, 256]); }\n}'), 2, 40, /^2:40: byte 256 is out of range: expected 0 to 255$/);
+});
+
+test('JSON-form strings: raw U+0000 to U+001F are refused where they stand, U+0020 and above are text', () => {
+  const doc = (s: string) => `{"a": "x${s}y"}`;
+  for (const code of [0x00, 0x09, 0x0a, 0x1f]) {
+    failsAt(() => parseJson(doc(String.fromCharCode(code))), 1, 9, /^1:9: invalid JSON: control character in a string: expected \\n, \\t or \\uXXXX$/);
+  }
+  for (const code of [0x20, 0x21, 0x7f, 0xa0]) assert.deepEqual(parseJson(doc(String.fromCharCode(code))), { a: `x${String.fromCharCode(code)}y` });
+  // Escaped, the same characters are fine.
+  assert.deepEqual(parseJson(doc('\\u001f\\u0000\\t')), { a: 'x\u001f\u0000\ty' });
+  // Through the graph's JSON form: a label with a raw U+001F fails at its line and column.
+  const json = printGraphJson(parseWebnn('webnn_graph "g" v1 { inputs { x: f32[2]; } nodes { y = relu(x, label="ab"); } outputs { y; } }'));
+  const at = json.indexOf('"ab"') + 2;
+  const line = json.slice(0, at).split('\n').length;
+  const column = at - json.lastIndexOf('\n', at - 1);
+  failsAt(() => parseGraphJsonText(json.replace('"ab"', '"a\u001fb"')), line, column, /control character in a string/);
+  assert.equal(parseGraphJsonText(json.replace('"ab"', '"a b"')).nodes[0]!.options.label, 'a b');
+});

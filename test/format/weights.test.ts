@@ -160,3 +160,29 @@ test('.npy files round-trip every data type numpy has, and reject what they cann
   f64.write("'<f8'", f64.indexOf("'<f4'"), 'latin1');
   fails(() => readNpy(f64, 'x.npy'), /numpy type '<f8' has no WebNN data type/);
 });
+
+test('a headered weights file: a tensor starting inside the 8-byte header is refused, one starting at byte 8 reads', () => {
+  const wPath = join(dir, 'h.weights');
+  const mPath = join(dir, 'h.manifest.json');
+  const manifest = writeWeights(wPath, mPath, TENSORS);
+  const raw = readFileSync(wPath);
+  for (const offset of [0, 4, 7]) {
+    const m = structuredClone(manifest);
+    m.tensors.w!.byteOffset = offset;
+    fails(() => new ManifestWeights(wPath, m), new RegExp(`h\.weights: tensor 'w' starts at byte ${offset}, inside the 8-byte header: offsets count from the file start$`), wPath);
+  }
+  const m = structuredClone(manifest);
+  m.tensors.w!.byteOffset = 8;
+  const weights = new ManifestWeights(wPath, m);
+  assert.deepEqual(weights.read('w'), new Uint8Array(raw.subarray(8, 24)));
+  weights.close();
+  // Headerless, offsets from 0 are data.
+  const bare = join(dir, 'h-bare.weights');
+  writeFileSync(bare, raw.subarray(8));
+  const b = structuredClone(manifest);
+  for (const t of Object.values(b.tensors)) t.byteOffset -= 8;
+  b.tensors.w!.byteOffset = 0;
+  const headerless = new ManifestWeights(bare, b);
+  assert.deepEqual(headerless.read('w'), new Uint8Array(raw.subarray(8, 24)));
+  headerless.close();
+});

@@ -147,6 +147,34 @@ describe('values', () => {
   });
 });
 
+describe('gatherElements and scatterElements along a later axis, by hand', () => {
+  test('gatherElements on axis 1 of a rank-2 and the middle axis of a rank-3 input (negative indices count from the end)', async () => {
+    const rows = await runGraph((b, o) => b.gatherElements(o.x!, o.i!, { axis: 1 }), {
+      x: { type: 'float32', shape: [2, 3], data: [10, 11, 12, 20, 21, 22] }, i: { type: 'int32', shape: [2, 2], data: [2, 0, -1, 1] },
+    });
+    assert.deepEqual(rows, { shape: [2, 2], data: [12, 10, 22, 21] });
+    // x[i][j][k] = 100i + 10j + k; out[i][0][k] = x[i][idx[i][0][k]][k].
+    const v = Array.from({ length: 12 }, (_, f) => 100 * Math.floor(f / 6) + 10 * (Math.floor(f / 2) % 3) + (f % 2));
+    const mid = await runGraph((b, o) => b.gatherElements(o.x!, o.i!, { axis: 1 }), {
+      x: { type: 'float32', shape: [2, 3, 2], data: v }, i: { type: 'int64', shape: [2, 1, 2], data: [2, 0, 1, -3] },
+    });
+    assert.deepEqual(mid, { shape: [2, 1, 2], data: [20, 1, 110, 101] });
+  });
+  test('scatterElements on axis 1 of a rank-2 and the middle axis of a rank-3 input', async () => {
+    const rows = await runGraph((b, o) => b.scatterElements(o.x!, o.i!, o.u!, { axis: 1 }), {
+      x: { type: 'float32', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }, i: { type: 'int32', shape: [2, 1], data: [2, 0] },
+      u: { type: 'float32', shape: [2, 1], data: [-1, -2] },
+    });
+    assert.deepEqual(rows, { shape: [2, 3], data: [1, 2, -1, -2, 5, 6] });
+    const v = Array.from({ length: 12 }, (_, f) => 100 * Math.floor(f / 6) + 10 * (Math.floor(f / 2) % 3) + (f % 2));
+    const mid = await runGraph((b, o) => b.scatterElements(o.x!, o.i!, o.u!, { axis: 1 }), {
+      x: { type: 'float32', shape: [2, 3, 2], data: v }, i: { type: 'int32', shape: [2, 1, 2], data: [1, 2, 0, -1] },
+      u: { type: 'float32', shape: [2, 1, 2], data: [-1, -2, -3, -4] },
+    });
+    assert.deepEqual(mid, { shape: [2, 3, 2], data: [0, 1, -1, 11, 20, -2, -3, 101, 110, 111, 120, -4] });
+  });
+});
+
 const table: WptCase[] = [
   ok('gather', [desc('int32', [3]), i64()], 'int32', []),
   ok('gather', [f32(1, 2, 3, 4), i64(5, 6), { axis: 2 }], 'float32', [1, 2, 5, 6, 4]),

@@ -4,7 +4,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MLGraphBuilder, MLContext } from '../../src/index.js';
-import { desc, f32, f16, i32, count, sampleValues, roundToFloat16, assertClose, typeError, context, runGraph, constant } from '../support/index.js';
+import { desc, f32, f16, i32, count, sampleValues, permute, roundToFloat16, assertClose, typeError, context, runGraph, constant } from '../support/index.js';
 import { checkAdvertised, floatish, assertLimits, type Case, type Limits } from '../support/limits.js';
 import { validationTable, ok, bad, type WptCase } from '../support/wpt.js';
 
@@ -135,6 +135,62 @@ describe('values', () => {
   });
 });
 
+// Hand-computed, so no lowering bug can agree with itself: per instance and channel the spatial values have a mean
+// and variance such that variance + epsilon (4) is a square.
+describe('instanceNormalization values, by hand', () => {
+  // [N=2, C=2, H=2, W=2], channel by channel:
+  //   n0 c0 [1, 3, 5, 7]:   mean 4, variance 5  → (x − 4)/3      → [-1, -1/3, 1/3, 1]
+  //   n0 c1 [0, 0, 0, 8]:   mean 2, variance 12 → (x − 2)/4      → [-0.5, -0.5, -0.5, 1.5]
+  //   n1 c0 [5, 5, 5, 5]:   mean 5, variance 0  → 0/2            → [0, 0, 0, 0]
+  //   n1 c1 [-1, 7, 7, 7]:  mean 5, variance 12 → (x − 5)/4      → [-1.5, 0.5, 0.5, 0.5]
+  // then · scale [2, -1] + bias [0.5, 10].
+  const nchw = [1, 3, 5, 7, 0, 0, 0, 8, 5, 5, 5, 5, -1, 7, 7, 7];
+  const expected = [-1.5, -1 / 6, 7 / 6, 2.5, 10.5, 10.5, 10.5, 8.5, 0.5, 0.5, 0.5, 0.5, 11.5, 9.5, 9.5, 9.5];
+  const toNhwc = (v: number[]) => permute(v, [2, 2, 2, 2], [0, 2, 3, 1]);
+  for (const dataType of ['float32', 'float16'] as const) {
+    const tol = dataType === 'float16' ? 2e-3 : 1e-6;
+    test(`nchw with scale, bias and epsilon (${dataType})`, async () => {
+      const out = await runGraph((b, o) => b.instanceNormalization(o.x!, { scale: o.s!, bias: o.b!, epsilon: 4 }), {
+        x: { type: dataType, shape: [2, 2, 2, 2], data: nchw }, s: { type: dataType, shape: [2], data: [2, -1] },
+        b: { type: dataType, shape: [2], data: [0.5, 10] },
+      });
+      assert.deepEqual(out.shape, [2, 2, 2, 2]);
+      assertClose(out.data, expected, tol, 'nchw');
+    });
+    test(`nhwc with scale, bias and epsilon: statistics over H and W of each channel, the last axis (${dataType})`, async () => {
+      // The same numbers as [N, H, W, C]: n0 is [1, 0, 3, 0, 5, 0, 7, 8], n1 is [5, -1, 5, 7, 5, 7, 5, 7].
+      assert.deepEqual(toNhwc(nchw), [1, 0, 3, 0, 5, 0, 7, 8, 5, -1, 5, 7, 5, 7, 5, 7]);
+      const out = await runGraph((b, o) => b.instanceNormalization(o.x!, { layout: 'nhwc', scale: o.s!, bias: o.b!, epsilon: 4 }), {
+        x: { type: dataType, shape: [2, 2, 2, 2], data: toNhwc(nchw) }, s: { type: dataType, shape: [2], data: [2, -1] },
+        b: { type: dataType, shape: [2], data: [0.5, 10] },
+      });
+      assertClose(out.data, toNhwc(expected), tol, 'nhwc');
+    });
+  }
+  test('nhwc with H ≠ W ≠ C and the default epsilon, without scale and bias', async () => {
+    // [1, 1, 3, 2] nhwc: channel 0 is [1, 2, 6], channel 1 is [4, 4, 4] (variance 0: all zeros).
+    // channel 0: mean 3, variance (4 + 1 + 9)/3 = 14/3.
+    const out = await runGraph((b, o) => b.instanceNormalization(o.x!, { layout: 'nhwc' }), {
+      x: { type: 'float32', shape: [1, 1, 3, 2], data: [1, 4, 2, 4, 6, 4] },
+    });
+    const sd = Math.sqrt(14 / 3 + 1e-5);
+    assertClose(out.data, [-2 / sd, 0, -1 / sd, 0, 3 / sd, 0], 1e-6, 'nhwc [1, 1, 3, 2]');
+  });
+});
+
+describe('batchNormalization values, by hand', () => {
+  test('a given epsilon is added to the variance: sqrt(5 + 4) = 3, sqrt(12 + 4) = 4', async () => {
+    // x [1, 2, 1, 2]: channel 0 [4, -2] with mean 1 → [1, -1]; channel 1 [7, -5] with mean -1 → [2, -1];
+    // then · scale [2, 0.5] + bias [1, -1].
+    const out = await runGraph((b, o) => b.batchNormalization(o.x!, o.m!, o.v!, { scale: o.s!, bias: o.b!, epsilon: 4 }), {
+      x: { type: 'float32', shape: [1, 2, 1, 2], data: [4, -2, 7, -5] }, m: { type: 'float32', shape: [2], data: [1, -1] },
+      v: { type: 'float32', shape: [2], data: [5, 12] }, s: { type: 'float32', shape: [2], data: [2, 0.5] },
+      b: { type: 'float32', shape: [2], data: [1, -1] },
+    });
+    assert.deepEqual(out.data, [3, -1, 0, -1.5]);
+  });
+});
+
 const table: WptCase[] = [
   ok('batchNormalization', [f32(1, 2, 5, 5), f32(2), f32(2)], 'float32', [1, 2, 5, 5]),
   ok('batchNormalization', [f32(1, 2, 5, 5), f32(5), f32(5), { axis: 2, epsilon: 1e-4 }], 'float32', [1, 2, 5, 5]),
@@ -230,6 +286,15 @@ const advertised: Record<string, Case> = {
       bias: constant(b, t, [x!.shape[1]!], [...Array(x!.shape[1]).keys()].map((i) => -i)),
     }),
     ref: (xs, s) => normRef(xs[0]!, s, [2, 3], 1e-5, (p) => [p[1]! + 1, -p[1]!]),
+  },
+  'instanceNormalization nhwc': {
+    op: 'instanceNormalization', inputs: 1, values: floatish, param: 'input',
+    call: (b, [x], t) => b.instanceNormalization(x!, {
+      layout: 'nhwc',
+      scale: constant(b, t, [x!.shape[3]!], [...Array(x!.shape[3]).keys()].map((i) => i + 1)),
+      bias: constant(b, t, [x!.shape[3]!], [...Array(x!.shape[3]).keys()].map((i) => -i)),
+    }),
+    ref: (xs, s) => normRef(xs[0]!, s, [1, 2], 1e-5, (p) => [p[3]! + 1, -p[3]!]),
   },
   layerNormalization: {
     inputs: 1, values: floatish, param: 'input',

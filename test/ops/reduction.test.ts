@@ -125,6 +125,21 @@ describe('values', () => {
   });
 });
 
+describe('argMin and argMax along a leading or middle axis, by hand', () => {
+  // x[3, 2, 2]: i = 0 [[1, 9], [4, 4]], i = 1 [[7, 2], [4, 8]], i = 2 [[7, 5], [0, 8]].
+  const x = { dataType: 'float32' as const, shape: [3, 2, 2], values: [1, 9, 4, 4, 7, 2, 4, 8, 7, 5, 0, 8] };
+  test('axis 0: the first index of the extreme value along the leading axis', async () => {
+    // (j, k) = (0, 0): [1, 7, 7]; (0, 1): [9, 2, 5]; (1, 0): [4, 4, 0]; (1, 1): [4, 8, 8].
+    assert.deepEqual(await run([x], (b, v) => b.argMax(v, 0)), { shape: [2, 2], data: [1, 0, 0, 1] });
+    assert.deepEqual(await run([x], (b, v) => b.argMin(v, 0)), { shape: [2, 2], data: [0, 1, 2, 0] });
+  });
+  test('axis 1 with keepDimensions and int64 indices', async () => {
+    // (i, k) = (0, 0): [1, 4]; (0, 1): [9, 4]; (1, 0): [7, 4]; (1, 1): [2, 8]; (2, 0): [7, 0]; (2, 1): [5, 8].
+    assert.deepEqual(await run([x], (b, v) => b.argMax(v, 1, { keepDimensions: true })), { shape: [3, 1, 2], data: [1, 0, 0, 1, 0, 1] });
+    assert.deepEqual(await run([x], (b, v) => b.argMin(v, 1, { outputDataType: 'int64' })), { shape: [3, 2], data: [0n, 1n, 1n, 0n, 1n, 0n] });
+  });
+});
+
 describe('NaN in order-based reductions', () => {
   // max() and min() propagate NaN; their reductions must too, wherever the NaN sits (onnxruntime's ReduceMax drops
   // a NaN that follows a number), and argMin/argMax must point at the first NaN, where the reduced value came from.
