@@ -1,30 +1,16 @@
-// tsnn: the W3C WebNN API for Node.js.
-export { ml, ML } from './api/ml.js';
-export { installGlobals } from './api/globals.js';
-export { MLContext } from './api/context.js';
-export type { MLNamedTensors, MLComputeResult, MLComputeInput } from './api/context.js';
-export { MLGraphBuilder } from './api/builder.js';
-export type { MLNamedOperands } from './api/builder.js';
-export { MLGraph } from './api/graph.js';
-export { MLOperand } from './api/operand.js';
-export { MLTensor } from './api/tensor.js';
-export type * from './api/types.js';
-export { ALL_DATA_TYPES, DATA_TYPES } from './graph/dtypes.js';
-export { toFloat16Bits, fromFloat16Bits } from './graph/float16.js';
-export type * from './ops/recurrent.js';
-export type * from './ops/activation.js';
-export type * from './ops/convolution.js';
-export type * from './ops/gather.js';
-export type * from './ops/matmul.js';
-export type * from './ops/normalization.js';
-export type * from './ops/pooling.js';
-export type * from './ops/reduction.js';
-export type * from './ops/resample.js';
-export type * from './ops/shaping.js';
+// tsnn for Node.js: the WebNN API (src/core.ts) on onnxruntime-node, with graph files on disk.
+import { registerBackend } from './backends/registry.js';
+import { onnxruntimeFactory } from './backends/onnxruntime/backend.js';
+
+registerBackend(onnxruntimeFactory);
+
+export * from './core.js';
 export { saveGraph, loadGraph } from './format/io.js';
 export type { LoadGraphOptions, SaveGraphOptions, SavedPaths } from './format/io.js';
-export { parseWebnn } from './format/parser.js';
-export { printWebnn } from './format/printer.js';
-export { graphFromJson, toGraphJson } from './format/json.js';
-export { GraphFileError } from './format/model.js';
-export type { GraphFile } from './format/model.js';
+export { importOnnx, convertOnnx, checkOnnx, OnnxImportError, DEFAULT_MAX_SIZE } from './import/node.js';
+export type { ImportOnnxOptions, ImportedModel, ImportedOutput, CheckReport, CheckFailure, ImportedDim, ImportedInput, InputValue } from './import/node.js';
+export { loadModel, LanguageModel, ModelLoadError, DEFAULT_MAX_LENGTH } from './llm/model.js';
+export type { LoadModelOptions } from './llm/model.js';
+export type { GenerateOptions, GeneratedPiece, Generation, GenerationStats, ChatSession } from './llm/generate.js';
+export type { ChatMessage } from './llm/text.js';
+export type { SamplingOptions } from './llm/sampling.js';

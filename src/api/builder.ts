@@ -1,7 +1,7 @@
 // MLGraphBuilder: records the IR. Operator methods are installed from the op registry (src/ops), so adding an
 // operator never touches this file; their TypeScript signatures are merged in by each op family's module.
 import '../ops/index.js';
-import { allOps, type OpDef } from '../ops/registry.js';
+import { onOpDefined, type OpDef } from '../ops/registry.js';
 import { OpContext, opErrorPrefix, type OperandRef } from '../ops/context.js';
 import { encodeScalar, type MLNumber } from '../graph/cast.js';
 import { isDataType } from '../graph/dtypes.js';
@@ -9,6 +9,8 @@ import { emptyGraph, pruneToOutputs, type AttrValue, type ExternalConstant, type
 import { bufferMismatch, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, checkInputDescriptor } from './descriptor.js';
 import { invalidState, operationError } from './errors.js';
+import { operatorLimits } from './limits.js';
+import { optimize, type OptimizedGraph } from '../passes/pipeline.js';
 import { createGraphObject, type MLGraph } from './graph.js';
 import { contextInternals, type MLContext } from './context.js';
 import { createOperand, operandInternals, type MLOperand } from './operand.js';
@@ -33,6 +35,13 @@ export function adoptConstant(builder: MLGraphBuilder, descriptor: MLOperandDesc
  */
 export function adoptExternalConstant(builder: MLGraphBuilder, descriptor: MLOperandDescriptor, ext: ExternalConstant): MLOperand | undefined {
   return adopt(builder, descriptor, ext);
+}
+
+let isBuilder: (value: unknown) => boolean;
+
+/** Whether `value` is an MLGraphBuilder (the brand check of the WebIDL binding). */
+export function isGraphBuilder(value: unknown): boolean {
+  return isBuilder(value);
 }
 
 export class MLGraphBuilder {
@@ -124,6 +133,7 @@ export class MLGraphBuilder {
 
   /** Runs an operator's validation and records its node. */
   #invoke(def: OpDef, args: unknown[]): MLOperand | MLOperand[] {
+    // The binding (interfaces.ts) has checked the argument count and converted the arguments as the OpDef declares.
     const options = args[def.optionsAt];
     const rawLabel = options && typeof options === 'object' ? (options as { label?: unknown }).label : undefined;
     // USVString conversion: a symbol label is a TypeError (String() would quietly accept it).
@@ -132,10 +142,9 @@ export class MLGraphBuilder {
     if (this.#hasBuilt || contextInternals(this.#context)!.isLost()) {
       throw invalidState(`${opErrorPrefix(def.name, label)}: the builder can no longer build (already built, or its context is lost)`);
     }
-    const c = new OpContext(def.name, label, this.#resolve, def.limits, def.dynamic === true, this.#dimBounds);
-    // WebIDL's dictionary conversion, for every operator (some ops read no option but the label).
-    if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') c.fail('options must be a dictionary');
-    const result = def.create(c, args);
+    const ctx = contextInternals(this.#context)!;
+    const c = new OpContext(def.name, label, this.#resolve, operatorLimits(ctx.backend.profile, def), def.dynamic === true, this.#dimBounds);
+    const result = def.invoke(c, args);
     const nodeId = this.#ir.nodes.length;
     const outputs = result.outputs.map((desc) => this.#addOperand(desc, 'intermediate', { producer: nodeId }));
     this.#ir.nodes.push({
@@ -143,7 +152,7 @@ export class MLGraphBuilder {
       op: def.name,
       inputs: result.inputs.map((r) => (r ? r.id : null)),
       outputs: outputs.map((o) => operandInternals(o)!.id),
-      attrs: result.attrs ?? {},
+      attrs: result.attrs,
       label,
       call: args.slice(0, def.optionsAt + 1).map(this.#recordArg),
     });
@@ -168,8 +177,11 @@ export class MLGraphBuilder {
     const ir = pruneToOutputs(this.#ir, outs);
     const ctx = contextInternals(this.#context)!;
     let compiled;
+    let optimized: OptimizedGraph | undefined;
     try {
-      compiled = await ctx.backend.compile(ir);
+      // The backend compiles the optimized graph; the graph object keeps the one the user built (saved as built).
+      optimized = optimize(ir, ctx.backend.profile.passes ?? []);
+      compiled = await ctx.backend.compile(optimized.ir);
     } catch (err) {
       throw operationError(`build: ${ctx.backend.description} could not compile the graph: ${(err as Error).message}`);
     }
@@ -184,6 +196,7 @@ export class MLGraphBuilder {
       inputDescriptors: descriptors(ir.inputs),
       outputDescriptors: descriptors(ir.outputs),
       ir,
+      optimized: optimized!,
       compiled,
       releaseAfterQueuedWork: () => void ctx.enqueue(() => compiled.release()).catch(() => undefined),
       destroyed: false,
@@ -197,6 +210,7 @@ export class MLGraphBuilder {
   }
 
   static {
+    isBuilder = (value) => typeof value === 'object' && value !== null && #ir in value;
     adopt = (builder, descriptor, bytes) => {
       builder.#checkCanBuild('constant');
       const desc = checkDescriptor(descriptor, 'constant');
@@ -211,16 +225,17 @@ export class MLGraphBuilder {
       if (why) throw new TypeError(`constant: ${why}`);
       return builder.#addConstant(desc, bytes);
     };
-    for (const def of allOps()) {
+    onOpDefined((def) => {
+      if (def.internal) return;
       Object.defineProperty(MLGraphBuilder.prototype, def.name, {
+        // The WebIDL binding (interfaces.ts) wraps this with the brand check and the argument conversions.
         value: function (this: MLGraphBuilder, ...args: unknown[]) {
-          if (!(#ir in this)) throw new TypeError(`${def.name}: illegal invocation`);
           return this.#invoke(def, args);
         },
         writable: true,
         configurable: true,
         enumerable: false,
       });
-    }
+    });
   }
 }

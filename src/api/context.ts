@@ -3,7 +3,8 @@ import type { Backend, HostTensor } from '../backends/backend.js';
 import { ALL_DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
 import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
-import { allOps } from '../ops/registry.js';
+import { publicOps } from '../ops/registry.js';
+import { operatorLimits } from './limits.js';
 import { bufferMismatch, byteView, copyBytes } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
 import { invalidState, operationError, unknownError } from './errors.js';
@@ -328,12 +329,7 @@ export class MLContext {
       constant: structuredClone(all),
       output: structuredClone(all),
     };
-    for (const def of allOps()) {
-      result[def.name] = Object.fromEntries(Object.entries(def.limits).map(([param, l]) => [
-        param,
-        { dataTypes: [...l.dataTypes], rankRange: { min: l.rankRange.min, max: Math.min(l.rankRange.max, MAX_RANK) } },
-      ]));
-    }
+    for (const def of publicOps()) result[def.name] = structuredClone(operatorLimits(this.#backend.profile, def));
     return result;
   }
 

@@ -55,10 +55,7 @@ function checkShape(value: unknown, what: string, allowDynamic: boolean): Operan
       throw new TypeError(`${what}: dimension ${i} is dynamic (${show(d)}); only graph inputs may have dynamic dimensions`);
     }
     const n = enforceRangeUint(d);
-    if (!isValidDimension(n)) {
-      const text = allowDynamic ? show : String;
-      throw new TypeError(`${what}: shape [${raw.map(text).join(', ')}] has an invalid dimension ${text(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION}${allowDynamic ? ', or {name, maxSize}' : ''})`);
-    }
+    if (!isValidDimension(n)) throw new TypeError(invalidDimension(what, raw, i, allowDynamic));
     return n;
   });
   const numeric = maxSizes(dims);
@@ -68,6 +65,12 @@ function checkShape(value: unknown, what: string, allowDynamic: boolean): Operan
     throw new TypeError(`${what}: shape ${shapeToString(numeric)} of ${dataType} exceeds the maximum tensor byte length ${MAX_TENSOR_BYTE_LENGTH}`);
   }
   return descriptorOf(dataType, dims);
+}
+
+/** The error for dimension `i` of `raw`, a shape that is not a sequence of valid dimensions. */
+export function invalidDimension(what: string, raw: readonly unknown[], i: number, allowDynamic: boolean): string {
+  const text = allowDynamic ? show : String;
+  return `${what}: shape [${raw.map(text).join(', ')}] has an invalid dimension ${text(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION}${allowDynamic ? ', or {name, maxSize}' : ''})`;
 }
 
 function show(v: unknown): string {

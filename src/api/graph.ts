@@ -8,8 +8,10 @@ export interface GraphInternals {
   readonly context: object;
   readonly inputDescriptors: ReadonlyMap<string, OperandDescriptor>;
   readonly outputDescriptors: ReadonlyMap<string, OperandDescriptor>;
-  /** The platform-independent graph it was compiled from (pruned to its outputs). */
+  /** The platform-independent graph as the user built it (pruned to its outputs); saved graph files hold this. */
   readonly ir: GraphIR;
+  /** The graph the backend compiled: `ir` after the backend's passes, and the rewrites each pass made. */
+  readonly optimized: { readonly ir: GraphIR; readonly fired: Readonly<Record<string, number>> };
   readonly compiled: CompiledGraph;
   /** Frees the compiled graph after the work already queued on the context's timeline. */
   readonly releaseAfterQueuedWork: () => void;

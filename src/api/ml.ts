@@ -1,12 +1,26 @@
 // ML (navigator.ml): creates contexts and picks the backend that serves them.
-import { selectBackend } from '../backends/index.js';
+import { selectBackend } from '../backends/registry.js';
 import { notSupported } from './errors.js';
 import { createContextObject, type MLContext } from './context.js';
 import type { MLContextOptions, MLPowerPreference } from './types.js';
 
+const token = Symbol('ML');
+const instances = new WeakSet<object>();
+
+/** Whether `value` is an ML object (the brand check of the WebIDL binding). */
+export function isML(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && instances.has(value);
+}
+
 const POWER_PREFERENCES: readonly MLPowerPreference[] = ['default', 'high-performance', 'low-power'];
 
 export class ML {
+  /** @internal `navigator.ml` (the exported `ml`) is the ML object; the interface has no constructor. */
+  constructor(key: symbol) {
+    if (key !== token) throw new TypeError('Illegal constructor: use navigator.ml (or the exported ml)');
+    instances.add(this);
+  }
+
   /**
    * Creates a context. onnxruntime's CPU provider serves it unless the options ask for an accelerator
    * (`accelerated: true` given explicitly, `powerPreference: 'high-performance'`, or the older `deviceType: 'gpu'`);
@@ -39,4 +53,4 @@ export class ML {
 }
 
 /** The ML object (what `navigator.ml` is in a browser). */
-export const ml = new ML();
+export const ml = new ML(token);

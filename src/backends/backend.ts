@@ -2,6 +2,8 @@
 // pruned GraphIR to `compile` once (at build()); dispatch only binds host tensors and calls `run`.
 import type { MLOperandDataType } from '../graph/dtypes.js';
 import type { GraphIR } from '../graph/ir.js';
+import type { MLTensorLimits } from '../ops/registry.js';
+import type { GraphPass } from '../passes/pass.js';
 
 export interface BackendOptions {
   /** The context asked for a massively parallel device (GPU). */
@@ -24,8 +26,21 @@ export interface CompiledGraph {
   release(): Promise<void>;
 }
 
+/** What a backend (or an execution provider within it) runs, where that differs from the operators' own limits. */
+export interface BackendProfile {
+  readonly name: string;
+  /**
+   * The limits of parameter `param` of operator `op` as this backend runs them, given the operator's own; absent:
+   * the operators' limits hold. Drives validation and opSupportLimits() of the backend's contexts.
+   */
+  narrowLimits?(op: string, param: string, limits: MLTensorLimits): MLTensorLimits;
+  /** IR → IR passes run on every graph before compile() (fusions into internal operators the backend lowers). */
+  readonly passes?: readonly GraphPass[];
+}
+
 export interface Backend {
   readonly name: string;
+  readonly profile: BackendProfile;
   /** Whether this backend runs on an accelerator (reported by MLContext.accelerated). */
   readonly accelerated: boolean;
   /** Human-readable description, e.g. "onnxruntime-node 1.30.0 (cpu)". */

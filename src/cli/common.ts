@@ -1,7 +1,7 @@
 // What the graph-file commands share: the usage error (exit code 2), loading a graph with its weights, and
 // summaries of tensors.
 import { readFileSync } from 'node:fs';
-import { ml } from '../api/ml.js';
+import { ml } from '../index.js';
 import type { MLContext } from '../api/context.js';
 import { fromFloat16Bits } from '../graph/float16.js';
 import { DTYPES, viewAs, type MLOperandDataType } from '../graph/dtypes.js';

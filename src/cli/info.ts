@@ -1,10 +1,10 @@
 // `tsnn info`: what this installation can do.
-import { backendNames } from '../backends/index.js';
+import { backendNames } from '../backends/registry.js';
 import { bundledProviders, ortVersion } from '../backends/onnxruntime/backend.js';
 import { loweredOps } from '../backends/onnxruntime/emitter.js';
 import '../backends/onnxruntime/lower.js';
 import '../ops/index.js';
-import { allOps } from '../ops/registry.js';
+import { publicOps } from '../ops/registry.js';
 import { SPEC_OPERATORS } from '../ops/spec-operators.js';
 import { packageInfo } from './package-info.js';
 import { byteLength } from '../api/descriptor.js';
@@ -24,7 +24,7 @@ export interface InfoReport {
 export function collectInfo(): InfoReport {
   const lowered = new Set(loweredOps());
   // An operator counts as implemented when it validates (src/ops) and the backend lowers it.
-  const implemented = new Set(allOps().map((o) => o.name).filter((n) => lowered.has(n)));
+  const implemented = new Set(publicOps().map((o) => o.name).filter((n) => lowered.has(n)));
   return {
     version: packageInfo().version,
     node: process.version,

@@ -5,6 +5,11 @@ import { GraphFileError } from '../format/model.js';
 import { UsageError, weightOptions } from './common.js';
 import { convertCommand } from './convert.js';
 import { collectFileInfo, collectInfo, formatFileInfo, formatInfo } from './info.js';
+import { importCommand } from './import.js';
+import { generateCommand } from './generate.js';
+import { ModelLoadError } from '../llm/model.js';
+import { collectOnnxInfo, formatOnnxInfo } from './onnx-info.js';
+import { OnnxImportError } from '../import/importer.js';
 import { packageInfo } from './package-info.js';
 import { packWeightsCommand } from './pack-weights.js';
 import { runCommand } from './run.js';
@@ -19,9 +24,14 @@ const program = new Command()
 
 program
   .command('info [file]')
-  .description('with FILE: a graph file\'s inputs, outputs, operators and parameters; without: version, backends, onnxruntime version and operator coverage')
+  .description('with FILE: a graph file\'s (or an ONNX model\'s) inputs, outputs, operators and parameters; without: version, backends, onnxruntime version and operator coverage')
   .option('--json', 'print as JSON')
   .action((file: string | undefined, opts: { json?: boolean }) => {
+    if (file && file.toLowerCase().endsWith('.onnx')) {
+      const onnx = collectOnnxInfo(file);
+      console.log(opts.json ? JSON.stringify(onnx, null, 2) : formatOnnxInfo(onnx));
+      return;
+    }
     const report = file ? collectFileInfo(file) : collectInfo();
     const text = file ? formatFileInfo(report as ReturnType<typeof collectFileInfo>) : formatInfo(report as ReturnType<typeof collectInfo>);
     console.log(opts.json ? JSON.stringify(report, null, 2) : text);
@@ -49,6 +59,44 @@ const run = program
   .action((file: string, opts) => runCommand(file, opts));
 weightOptions(run);
 
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+program
+  .command('import <model>')
+  .description('convert an ONNX model to a WebNN graph file, with its weights and manifest beside it')
+  .option('-o, --output <file>', 'the graph file (.webnn or .json); default <stem>.webnn beside the model')
+  .option('--dim <name=N>', 'fix a symbolic dimension to N (repeatable)', collect)
+  .option('--max <name=N>', 'bound of a symbolic dimension (default 2048; repeatable)', collect)
+  .option('--value <input=v>', 'freeze an input to a value: a number, true/false or a JSON array (repeatable)', collect)
+  .option('--check', 'list every node that cannot be translated (op type, domain, why) instead of converting')
+  .option('--no-progress', 'no progress line on stderr')
+  .action(async (model: string, opts) => {
+    const code = await importCommand(model, opts);
+    if (code !== 0) process.exitCode = code;
+  });
+
+program
+  .command('generate')
+  .description('generate text with a decoder-only language model (a Hugging Face folder with onnx/model.onnx, or a converted .webnn graph)')
+  .requiredOption('--model <dir>', 'the model folder (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx) or a .webnn graph')
+  .option('--prompt <text>', 'the prompt')
+  .option('--max-new-tokens <n>', 'new tokens at most (default 128)')
+  .option('--temperature <t>', 'sampling temperature (default 0: greedy)')
+  .option('--top-k <k>', 'sample from the k most likely tokens')
+  .option('--top-p <p>', 'sample from the most likely tokens whose probabilities reach p')
+  .option('--repetition-penalty <r>', 'penalise tokens already in the sequence (> 1)')
+  .option('--seed <s>', 'seed of the sampling generator (default 0)')
+  .option('--stop <text>', 'stop when the text contains this (repeatable)', collect)
+  .option('--chat', "apply the model's chat template; without --prompt, each line of stdin is a user turn")
+  .option('--system <text>', 'a system message for --chat')
+  .option('--compare-ort', "check greedy tokens one by one against onnxruntime-node running the original ONNX; exit 1 at the first difference")
+  .option('--max-length <n>', 'the most tokens a conversation may hold (default 2048)')
+  .option('--ignore-eos', 'keep generating after an end-of-sequence token')
+  .option('--no-progress', 'no progress or model line on stderr')
+  .action(async (opts) => {
+    const code = await generateCommand(opts);
+    if (code !== 0) process.exitCode = code;
+  });
+
 program
   .command('pack-weights <tensors...>')
   .description('pack tensors (name=file.npy, file.npy, file.safetensors) into a weights file and its manifest')
@@ -68,7 +116,7 @@ try {
     process.stderr.write(`tsnn: ${oneLine(err.message)}\n`);
     process.exit(2);
   }
-  const message = err instanceof GraphFileError ? err.message : `tsnn: ${(err as Error).message}`;
+  const message = err instanceof GraphFileError || err instanceof OnnxImportError || err instanceof ModelLoadError ? err.message : `tsnn: ${(err as Error).message}`;
   process.stderr.write(`${oneLine(message)}\n`);
   process.exit(1);
 }

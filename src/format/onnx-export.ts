@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { graphInternals, type MLGraph } from '../api/graph.js';
 import { lowerToOnnx } from '../backends/onnxruntime/lower.js';
 import { ModelProto } from '../onnx/schema.js';
-import { readExternalConstant } from '../graph/ir.js';
+import { readExternalConstant } from './external.js';
 import { writeFilesAtomically } from './atomic.js';
 
 const EXTERNAL = 1; // TensorProto.DataLocation.EXTERNAL

@@ -1,105 +1,9 @@
 // How each WebNN operator's builder method takes its arguments, as graph files need it: the positional parameters
-// in the spec's order (%name: one MLOperand, *name: a sequence<MLOperand>, bare name: a literal such as an axis,
-// a shape or a data type) and, after '|', the options members that are MLOperands (named by a value in the file).
-// Derived from the spec's IDL (shared/spec/operators.md); covers all 95 operators whether or not tsnn
-// implements them yet, so a file naming an unimplemented operator parses and fails only at validation.
-
-const TABLE: Record<string, string> = {
-  argMin: "%input axis",
-  argMax: "%input axis",
-  batchNormalization: "%input %mean %variance | scale bias",
-  cast: "%input dataType",
-  clamp: "%input",
-  concat: "*inputs axis",
-  conv2d: "%input %filter | bias",
-  convTranspose2d: "%input %filter | bias",
-  cumulativeSum: "%input axis",
-  add: "%a %b",
-  sub: "%a %b",
-  mul: "%a %b",
-  div: "%a %b",
-  max: "%a %b",
-  min: "%a %b",
-  pow: "%a %b",
-  equal: "%a %b",
-  notEqual: "%a %b",
-  greater: "%a %b",
-  greaterOrEqual: "%a %b",
-  lesser: "%a %b",
-  lesserOrEqual: "%a %b",
-  logicalNot: "%a",
-  logicalAnd: "%a %b",
-  logicalOr: "%a %b",
-  logicalXor: "%a %b",
-  isNaN: "%a",
-  isInfinite: "%a",
-  abs: "%input",
-  ceil: "%input",
-  cos: "%input",
-  erf: "%input",
-  exp: "%input",
-  floor: "%input",
-  identity: "%input",
-  log: "%input",
-  neg: "%input",
-  reciprocal: "%input",
-  roundEven: "%input",
-  sin: "%input",
-  sign: "%input",
-  sqrt: "%input",
-  tan: "%input",
-  dequantizeLinear: "%input %scale %zeroPoint",
-  quantizeLinear: "%input %scale %zeroPoint",
-  elu: "%input",
-  expand: "%input newShape",
-  gather: "%input %indices",
-  gatherElements: "%input %indices",
-  gatherND: "%input %indices",
-  gelu: "%input",
-  gemm: "%a %b | c",
-  gru: "%input %weight %recurrentWeight steps hiddenSize | bias recurrentBias initialHiddenState",
-  gruCell: "%input %weight %recurrentWeight %hiddenState hiddenSize | bias recurrentBias",
-  hardSigmoid: "%input",
-  hardSwish: "%input",
-  instanceNormalization: "%input | scale bias",
-  layerNormalization: "%input | scale bias",
-  leakyRelu: "%input",
-  linear: "%input",
-  lstm: "%input %weight %recurrentWeight steps hiddenSize | bias recurrentBias peepholeWeight initialHiddenState initialCellState",
-  lstmCell: "%input %weight %recurrentWeight %hiddenState %cellState hiddenSize | bias recurrentBias peepholeWeight",
-  matmul: "%a %b",
-  pad: "%input beginningPadding endingPadding",
-  averagePool2d: "%input",
-  l2Pool2d: "%input",
-  maxPool2d: "%input",
-  prelu: "%input %slope",
-  reduceL1: "%input",
-  reduceL2: "%input",
-  reduceLogSum: "%input",
-  reduceLogSumExp: "%input",
-  reduceMax: "%input",
-  reduceMean: "%input",
-  reduceMin: "%input",
-  reduceProduct: "%input",
-  reduceSum: "%input",
-  reduceSumSquare: "%input",
-  relu: "%input",
-  resample2d: "%input",
-  reshape: "%input newShape",
-  reverse: "%input",
-  scatterElements: "%input %indices %updates",
-  scatterND: "%input %indices %updates",
-  sigmoid: "%input",
-  slice: "%input starts sizes",
-  softmax: "%input axis",
-  softplus: "%input",
-  softsign: "%input",
-  split: "%input splits",
-  tanh: "%input",
-  tile: "%input repetitions",
-  transpose: "%input",
-  triangular: "%input",
-  where: "%condition %trueValue %falseValue",};
+// in the spec's order (one MLOperand, a sequence<MLOperand>, or a literal value such as an axis, a shape or a data
+// type) and the options members that are MLOperands (named by a value in the file). Read from the operators' own
+// declarations (src/ops), so a new operator round-trips through graph files with no entry here.
+import '../ops/index.js';
+import { getOp, publicOps } from '../ops/registry.js';
 
 export type ParamKind = 'operand' | 'operands' | 'value';
 export interface Param { readonly name: string; readonly kind: ParamKind }
@@ -111,21 +15,19 @@ export interface Signature {
 }
 
 const signatures = new Map<string, Signature>();
-for (const [op, spec] of Object.entries(TABLE)) {
-  const [positional = '', options = ''] = spec.split('|');
-  const params = positional.trim().split(/\s+/).filter(Boolean).map((p): Param => {
-    if (p.startsWith('%')) return { name: p.slice(1), kind: 'operand' };
-    if (p.startsWith('*')) return { name: p.slice(1), kind: 'operands' };
-    return { name: p, kind: 'value' };
-  });
-  signatures.set(op, { op, params, operandOptions: options.trim().split(/\s+/).filter(Boolean) });
-}
 
-/** The operator's signature, or undefined when the name is not a WebNN operator. */
+/** The operator's signature, or undefined when the name is not a WebNN operator (internal operators are not). */
 export function signatureOf(op: string): Signature | undefined {
-  return signatures.get(op);
+  let sig = signatures.get(op);
+  if (sig) return sig;
+  const def = getOp(op);
+  if (!def || def.internal) return undefined;
+  const params = def.params.map(({ name, kind }): Param => ({ name, kind: kind === 'operand' || kind === 'operands' ? kind : 'value' }));
+  sig = { op, params, operandOptions: def.operandOptions };
+  signatures.set(op, sig);
+  return sig;
 }
 
 export function operatorNames(): string[] {
-  return [...signatures.keys()];
+  return publicOps().map((op) => op.name);
 }

@@ -56,6 +56,11 @@ export function hasDynamic(dims: readonly Dim[]): boolean {
   return dims.some(isDynamic);
 }
 
+/** A copy of `dims` that shares no object with it (for data such as IR attributes that must own its values). */
+export function copyDims(dims: readonly Dim[]): Dim[] {
+  return dims.map((d) => (isDynamic(d) ? { name: d.name, maxSize: d.maxSize } : d));
+}
+
 /** Each dim's upper bound: what a static-shape view of a dynamic shape holds. */
 export function maxSizes(dims: readonly Dim[]): number[] {
   return dims.map((d) => (isDynamic(d) ? d.maxSize : d));

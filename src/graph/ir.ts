@@ -1,6 +1,7 @@
 // The platform-independent graph (IR) that MLGraphBuilder records and backends compile.
-// Plain data: operands by index, nodes with JSON-able attributes, constants as bytes. Serialisable with toJSON/fromJSON.
-import { closeSync, openSync, readSync } from 'node:fs';
+// Plain data: operands by index, nodes with JSON-able attributes, constants as bytes (or references to bytes in a
+// file, which only platforms with files create). Serialisable with toJSON/fromJSON.
+import { fromBase64, toBase64 } from './base64.js';
 import { isDataType, type MLOperandDataType } from './dtypes.js';
 import { baseNames, hasDynamic, isDynamic, maxSizes, canonicalName, type Dim } from './dims.js';
 
@@ -70,7 +71,7 @@ export interface GraphIR {
   constants: Map<number, Uint8Array>;
   /**
    * Constants whose bytes stay in a file (graph files with large weights), by operand id; only built for backends
-   * that declare `externalConstants`. Read them with readConstant().
+   * that declare `externalConstants`. Read them where files are (src/format/external.ts).
    */
   externalConstants?: Map<number, ExternalConstant>;
   inputs: { name: string; operand: number }[];
@@ -83,30 +84,6 @@ export interface ExternalConstant {
   path: string;
   byteOffset: number;
   byteLength: number;
-}
-
-/** A constant's bytes, read from its file when it is external. */
-export function readConstant(ir: GraphIR, id: number): Uint8Array | undefined {
-  const inMemory = ir.constants.get(id);
-  if (inMemory) return inMemory;
-  const ext = ir.externalConstants?.get(id);
-  return ext && readExternalConstant(ext);
-}
-
-/** The bytes of an external constant, read from its file. */
-export function readExternalConstant(ext: ExternalConstant): Uint8Array {
-  const bytes = new Uint8Array(ext.byteLength);
-  const fd = openSync(ext.path, 'r');
-  try {
-    for (let done = 0; done < bytes.byteLength;) {
-      const n = readSync(fd, bytes, done, bytes.byteLength - done, ext.byteOffset + done);
-      if (n === 0) throw new Error(`${ext.path} ended before byte ${ext.byteOffset + ext.byteLength}, where a constant's bytes should be (did the file change?)`);
-      done += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return bytes;
 }
 
 export function emptyGraph(): GraphIR {
@@ -199,6 +176,8 @@ export interface GraphIRJson {
   operands: IrOperand[];
   nodes: IrNode[];
   constants: Record<string, string>; // operand id → base64
+  /** Constants left in files, by operand id (references, not bytes). */
+  externalConstants?: Record<string, ExternalConstant>;
   inputs: { name: string; operand: number }[];
   outputs: { name: string; operand: number }[];
 }
@@ -224,15 +203,14 @@ function decodeAttr(v: unknown): AttrValue {
 
 export function toJSON(ir: GraphIR): GraphIRJson {
   const constants: Record<string, string> = {};
-  for (const id of [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])]) {
-    constants[String(id)] = Buffer.from(readConstant(ir, id)!).toString('base64');
-  }
+  for (const [id, bytes] of ir.constants) constants[String(id)] = toBase64(bytes);
   return {
     format: 'tsnn-ir',
     version: 1,
     operands: ir.operands,
     nodes: ir.nodes.map((n) => ({ ...n, attrs: encodeAttr(n.attrs) as Attrs })),
     constants,
+    ...(ir.externalConstants?.size ? { externalConstants: Object.fromEntries([...ir.externalConstants].map(([id, ext]) => [String(id), { ...ext }])) } : {}),
     inputs: ir.inputs,
     outputs: ir.outputs,
   };
@@ -262,11 +240,13 @@ export function fromJSON(json: unknown): GraphIR {
     }
   });
   const constants = new Map<number, Uint8Array>();
-  for (const [id, b64] of Object.entries(j.constants ?? {})) constants.set(Number(id), new Uint8Array(Buffer.from(b64, 'base64')));
+  for (const [id, b64] of Object.entries(j.constants ?? {})) constants.set(Number(id), fromBase64(b64));
+  const external = new Map(Object.entries(j.externalConstants ?? {}).map(([id, ext]) => [Number(id), { ...ext }]));
   return {
     operands,
     nodes: (j.nodes ?? []).map((n) => ({ ...n, attrs: decodeAttr(n.attrs) as Attrs })),
     constants,
+    ...(external.size ? { externalConstants: external } : {}),
     inputs: j.inputs ?? [],
     outputs: j.outputs ?? [],
   };

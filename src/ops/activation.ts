@@ -6,7 +6,7 @@ import { broadcastDims, broadcastHint, dimsToString } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import { defineUnary } from './elementwise.js';
-import { defineOp, limits } from './registry.js';
+import { defineOp, limits, type AttrsOf, type OpAttrs } from './registry.js';
 
 export interface MLClampOptions extends MLOperatorOptions {
   minValue?: MLNumber;
@@ -36,16 +36,34 @@ declare module '../api/builder.js' {
   }
 }
 
+export type SoftmaxAttrs = { axis: number };
+export type EluAttrs = { alpha: number };
+export type LeakyReluAttrs = { alpha: number };
+export type HardSigmoidAttrs = { alpha: number; beta: number };
+export type LinearAttrs = { alpha: number; beta: number };
+/** Bounds cast to the input's type; null where absent (or a float NaN, which bounds nothing). */
+export type ClampAttrs = { minValue: MLNumber | null; maxValue: MLNumber | null };
+
+declare module './registry.js' {
+  interface OpAttrs {
+    softmax: SoftmaxAttrs;
+    elu: EluAttrs;
+    leakyRelu: LeakyReluAttrs;
+    hardSigmoid: HardSigmoidAttrs;
+    linear: LinearAttrs;
+    clamp: ClampAttrs;
+  }
+}
+
 defineUnary('relu', SIGNED_TYPES);
 for (const name of ['sigmoid', 'tanh', 'gelu', 'hardSwish', 'softplus', 'softsign']) defineUnary(name, FLOAT_TYPES);
 
 defineOp({
   name: 'softmax',
-  optionsAt: 2,
+  params: { input: 'operand', axis: 'uint' },
   limits: { input: limits(FLOAT_TYPES, 1), output: limits(FLOAT_TYPES, 1) },
   dynamic: true,
-  create(c, [input, axisArg]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, axis: axisArg }) {
     const axis = c.uint(axisArg, 'axis');
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
     return { inputs: [x], attrs: { axis }, outputs: [c.outputDims(x.dataType, x.dims)] };
@@ -56,20 +74,18 @@ defineOp({
  * A float activation whose `double` options (name → default) are cast to the input's type, as the spec's steps
  * say; the lowering reads the cast values from the attributes.
  */
-function defineParametric(name: string, defaults: Readonly<Record<string, number>>): void {
+function defineParametric<N extends 'elu' | 'hardSigmoid' | 'leakyRelu' | 'linear'>(name: N, defaults: OpAttrs[N]): void {
   defineOp({
     name,
-    optionsAt: 1,
+    params: { input: 'operand' },
     limits: { input: limits(FLOAT_TYPES), output: limits(FLOAT_TYPES) },
     dynamic: true,
-    create(c, [input, optionsArg]) {
-      const x = c.operand(input, 'input');
-      const options = c.options(optionsArg);
-      const attrs: Record<string, number> = {};
-      for (const [key, fallback] of Object.entries(defaults)) {
-        attrs[key] = Number(castNumber(c.double(options[key], key, fallback), x.dataType));
+    create(c, { input: x }, options) {
+      const attrs = { ...defaults };
+      for (const [key, fallback] of Object.entries(defaults) as [keyof OpAttrs[N], number][]) {
+        attrs[key] = Number(castNumber(c.double(options[key as string], key as string, fallback), x.dataType)) as OpAttrs[N][keyof OpAttrs[N]];
       }
-      return { inputs: [x], attrs, outputs: [c.outputDims(x.dataType, x.dims)] };
+      return { inputs: [x], attrs: attrs as AttrsOf<N>, outputs: [c.outputDims(x.dataType, x.dims)] };
     },
   });
 }
@@ -81,12 +97,10 @@ defineParametric('linear', { alpha: 1, beta: 0 });
 
 defineOp({
   name: 'clamp',
-  optionsAt: 1,
+  params: { input: 'operand' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x }, options) {
     // A bound is null when absent. A float bound that casts to NaN is dropped too: no value compares below or
     // above NaN, so it bounds nothing (an integer bound of NaN casts to 0, per the spec's cast).
     const bound = (key: string): number | bigint | null => {
@@ -107,18 +121,16 @@ const PRELU_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int64'
 
 defineOp({
   name: 'prelu',
-  optionsAt: 2,
+  params: { input: 'operand', slope: 'operand' },
   limits: { input: limits(PRELU_TYPES), slope: limits(PRELU_TYPES), output: limits(PRELU_TYPES) },
   dynamic: true,
-  create(c, [input, slopeArg]) {
-    const x = c.operand(input, 'input');
-    const slope = c.operand(slopeArg, 'slope');
+  create(c, { input: x, slope }) {
     if (slope.dataType !== x.dataType) c.fail(`slope (${slope.dataType}) must have the input's data type (${x.dataType})`);
     // The spec broadcasts bidirectionally here (the output may be larger than the input).
     const dims = broadcastDims(slope.dims, x.dims);
     if (!dims) {
       return c.fail(`slope shape ${dimsToString(slope.dims)} is not broadcastable with input shape ${dimsToString(x.dims)}${broadcastHint(slope.dims, x.dims)}`);
     }
-    return { inputs: [x, slope], outputs: [c.outputDims(x.dataType, dims)] };
+    return { inputs: [x, slope], attrs: {}, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });

@@ -156,7 +156,7 @@ export class OpContext {
   /** A dictionary argument: undefined/null are {}, anything but an object is a TypeError (WebIDL). */
   options(value: unknown): Record<string, unknown> {
     if (value === undefined || value === null) return {};
-    if (typeof value !== 'object') this.fail('options must be a dictionary');
+    if (typeof value !== 'object' && typeof value !== 'function') this.fail('options must be a dictionary');
     return value as Record<string, unknown>;
   }
 

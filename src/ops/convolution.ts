@@ -43,6 +43,19 @@ declare module '../api/builder.js' {
   }
 }
 
+export type Conv2dAttrs = Window2d & { groups: number; inputLayout: MLInputOperandLayout; filterLayout: MLConv2dFilterOperandLayout };
+/** outputPadding is the padding added at the end of each spatial dimension, whichever option gave the sizes. */
+export type ConvTranspose2dAttrs = Window2d & {
+  groups: number; inputLayout: MLInputOperandLayout; filterLayout: MLConvTranspose2dFilterOperandLayout; outputPadding: number[];
+};
+
+declare module './registry.js' {
+  interface OpAttrs {
+    conv2d: Conv2dAttrs;
+    convTranspose2d: ConvTranspose2dAttrs;
+  }
+}
+
 const CONV_FILTER_LAYOUTS: readonly MLConv2dFilterOperandLayout[] = ['oihw', 'hwio', 'ohwi', 'ihwo'];
 const CONV_TRANSPOSE_FILTER_LAYOUTS: readonly MLConvTranspose2dFilterOperandLayout[] = ['iohw', 'hwoi', 'ohwi'];
 
@@ -62,14 +75,11 @@ const CONV_LIMITS: Record<string, MLTensorLimits> = {
 };
 
 /** Operands and the options shared by both convolutions, validated in the spec's order. */
-function convCommon(c: OpContext, args: readonly unknown[]): { x: OperandRef; f: OperandRef; options: Record<string, unknown>; win: Window2d } {
-  const [input, filter, optionsArg] = args;
-  const options = c.options(optionsArg);
-  const x = c.operand(input, 'input');
-  const f = staticOperand(c, c.operand(filter, 'filter'), 'filter');
+function convCommon(c: OpContext, x: OperandRef, filter: OperandRef, options: Readonly<Record<string, unknown>>): { f: OperandRef; win: Window2d } {
+  const f = staticOperand(c, filter, 'filter');
   dynamicBatchOnly(c, x);
   if (f.dataType !== x.dataType) c.fail(`filter has data type ${f.dataType}, the input has ${x.dataType}`);
-  return { x, f, options, win: window2d(c, options) };
+  return { f, win: window2d(c, options) };
 }
 
 function groupsOption(c: OpContext, value: unknown): number {
@@ -78,8 +88,8 @@ function groupsOption(c: OpContext, value: unknown): number {
   return groups;
 }
 
-function biasOption(c: OpContext, value: unknown, x: OperandRef, outputChannels: number): OperandRef | null {
-  const bias = staticOperand(c, c.optionalOperand(value, 'bias'), 'bias');
+function biasOption(c: OpContext, value: OperandRef | null, x: OperandRef, outputChannels: number): OperandRef | null {
+  const bias = staticOperand(c, value, 'bias');
   if (!bias) return null;
   if (bias.shape.length !== 1 || bias.shape[0] !== outputChannels) {
     c.fail(`bias shape ${shapeToString(bias.shape)} must be [${outputChannels}] (the output channels)`);
@@ -90,11 +100,12 @@ function biasOption(c: OpContext, value: unknown, x: OperandRef, outputChannels:
 
 defineOp({
   name: 'conv2d',
-  optionsAt: 2,
+  params: { input: 'operand', filter: 'operand' },
+  operandOptions: ['bias'],
   limits: CONV_LIMITS,
   dynamic: true,
-  create(c, args) {
-    const { x, f, options, win } = convCommon(c, args);
+  create(c, { input: x, filter }, options) {
+    const { f, win } = convCommon(c, x, filter, options);
     const groups = groupsOption(c, options.groups);
     const inputLayout = c.enumValue(options.inputLayout, INPUT_LAYOUTS, 'inputLayout', 'nchw');
     const filterLayout = c.enumValue(options.filterLayout, CONV_FILTER_LAYOUTS, 'filterLayout', 'oihw');
@@ -118,11 +129,12 @@ defineOp({
 
 defineOp({
   name: 'convTranspose2d',
-  optionsAt: 2,
+  params: { input: 'operand', filter: 'operand' },
+  operandOptions: ['bias'],
   limits: CONV_LIMITS,
   dynamic: true,
-  create(c, args) {
-    const { x, f, options, win } = convCommon(c, args);
+  create(c, { input: x, filter }, options) {
+    const { f, win } = convCommon(c, x, filter, options);
     const outputPadding = fixedList(c, options.outputPadding, 'outputPadding', 2, [0, 0]);
     const outputSizes = options.outputSizes === undefined ? undefined : fixedList(c, options.outputSizes, 'outputSizes', 2, []);
     if (!outputSizes && (outputPadding[0]! >= win.strides[0]! || outputPadding[1]! >= win.strides[1]!)) {

@@ -36,16 +36,14 @@ declare module '../api/builder.js' {
 export function defineBinary(name: string, types: readonly MLOperandDataType[] = DATA_TYPES, outputType?: MLOperandDataType): void {
   defineOp({
     name,
-    optionsAt: 2,
+    params: { a: 'operand', b: 'operand' },
     limits: { a: limits(types), b: limits(types), output: limits(outputType ? [outputType] : types) },
     dynamic: true,
-    create(c, [a, b]) {
-      const A = c.operand(a, 'a');
-      const B = c.operand(b, 'b');
+    create(c, { a: A, b: B }) {
       if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
       const dims = broadcastDims(A.dims, B.dims);
       if (!dims) return c.fail(`shapes ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(A.dims, B.dims)}`);
-      return { inputs: [A, B], outputs: [c.outputDims(outputType ?? A.dataType, dims)] };
+      return { inputs: [A, B], attrs: {}, outputs: [c.outputDims(outputType ?? A.dataType, dims)] };
     },
   });
 }
@@ -54,12 +52,11 @@ export function defineBinary(name: string, types: readonly MLOperandDataType[] =
 export function defineUnary(name: string, types: readonly MLOperandDataType[]): void {
   defineOp({
     name,
-    optionsAt: 1,
+    params: { input: 'operand' },
     limits: { input: limits(types), output: limits(types) },
     dynamic: true,
-    create(c, [input]) {
-      const x = c.operand(input, 'input');
-      return { inputs: [x], outputs: [c.outputDims(x.dataType, x.dims)] };
+    create(c, { input: x }) {
+      return { inputs: [x], attrs: {}, outputs: [c.outputDims(x.dataType, x.dims)] };
     },
   });
 }

@@ -25,10 +25,21 @@ declare module '../api/builder.js' {
   }
 }
 
+export type GatherAttrs = { axis: number };
+export type ScatterElementsAttrs = { axis: number };
+
+declare module './registry.js' {
+  interface OpAttrs {
+    gather: GatherAttrs;
+    gatherElements: GatherAttrs;
+    scatterElements: ScatterElementsAttrs;
+  }
+}
+
 export const INDEX_TYPES: readonly MLOperandDataType[] = ['int32', 'uint32', 'int64'];
 
-function axisOf(c: OpContext, optionsArg: unknown, x: OperandRef): number {
-  const axis = c.optionalUint(c.options(optionsArg).axis, 'axis', 0);
+function axisOf(c: OpContext, options: Readonly<Record<string, unknown>>, x: OperandRef): number {
+  const axis = c.optionalUint(options.axis, 'axis', 0);
   if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
   return axis;
 }
@@ -54,34 +65,29 @@ function sliceDims(c: OpContext, x: OperandRef, indices: OperandRef): Dim[] {
   return [...indices.dims.slice(0, -1), ...x.dims.slice(k)];
 }
 
-function updatesOperand(c: OpContext, x: OperandRef, value: unknown): OperandRef {
-  const updates = c.operand(value, 'updates');
+function checkUpdates(c: OpContext, x: OperandRef, updates: OperandRef): OperandRef {
   if (updates.dataType !== x.dataType) c.fail(`updates has data type ${updates.dataType}, the input has ${x.dataType}`);
   return updates;
 }
 
 defineOp({
   name: 'gather',
-  optionsAt: 2,
+  params: { input: 'operand', indices: 'operand' },
   limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, indicesArg, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const indices = c.operand(indicesArg, 'indices');
-    const axis = axisOf(c, optionsArg, x);
+  create(c, { input: x, indices }, options) {
+    const axis = axisOf(c, options, x);
     return { inputs: [x, indices], attrs: { axis }, outputs: [c.outputDims(x.dataType, gatherDims(x.dims, indices.dims, axis))] };
   },
 });
 
 defineOp({
   name: 'gatherElements',
-  optionsAt: 2,
+  params: { input: 'operand', indices: 'operand' },
   limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), output: limits(DATA_TYPES, 1) },
   dynamic: true,
-  create(c, [input, indicesArg, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const indices = c.operand(indicesArg, 'indices');
-    const axis = axisOf(c, optionsArg, x);
+  create(c, { input: x, indices }, options) {
+    const axis = axisOf(c, options, x);
     sameRank(c, x, indices, 'indices');
     if (!x.dims.every((d, i) => i === axis || sameDim(d, indices.dims[i]!))) {
       c.fail(`indices shape ${dimsToString(indices.dims)} must equal the input shape ${dimsToString(x.dims)} except along axis ${axis}`);
@@ -93,29 +99,25 @@ defineOp({
 
 defineOp({
   name: 'gatherND',
-  optionsAt: 2,
+  params: { input: 'operand', indices: 'operand' },
   limits: { input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, indicesArg]) {
-    const x = c.operand(input, 'input');
-    const indices = c.operand(indicesArg, 'indices');
-    return { inputs: [x, indices], outputs: [c.outputDims(x.dataType, sliceDims(c, x, indices))] };
+  create(c, { input: x, indices }) {
+    return { inputs: [x, indices], attrs: {}, outputs: [c.outputDims(x.dataType, sliceDims(c, x, indices))] };
   },
 });
 
 defineOp({
   name: 'scatterElements',
-  optionsAt: 3,
+  params: { input: 'operand', indices: 'operand', updates: 'operand' },
   limits: {
     input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), updates: limits(DATA_TYPES, 1), output: limits(DATA_TYPES, 1),
   },
   dynamic: true,
-  create(c, [input, indicesArg, updatesArg, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const indices = c.operand(indicesArg, 'indices');
-    const updates = updatesOperand(c, x, updatesArg);
+  create(c, { input: x, indices, updates: updatesArg }, options) {
+    const updates = checkUpdates(c, x, updatesArg);
     sameRank(c, x, updates, 'updates');
-    const axis = axisOf(c, optionsArg, x);
+    const axis = axisOf(c, options, x);
     checkElementIndices(c, x, indices, axis);
     if (!sameDims(updates.dims, indices.dims)) {
       c.fail(`updates shape ${dimsToString(updates.dims)} must equal the indices shape ${dimsToString(indices.dims)}`);
@@ -126,19 +128,17 @@ defineOp({
 
 defineOp({
   name: 'scatterND',
-  optionsAt: 3,
+  params: { input: 'operand', indices: 'operand', updates: 'operand' },
   limits: {
     input: limits(DATA_TYPES, 1), indices: limits(INDEX_TYPES, 1), updates: limits(DATA_TYPES), output: limits(DATA_TYPES, 1),
   },
   dynamic: true,
-  create(c, [input, indicesArg, updatesArg]) {
-    const x = c.operand(input, 'input');
-    const indices = c.operand(indicesArg, 'indices');
-    const updates = updatesOperand(c, x, updatesArg);
+  create(c, { input: x, indices, updates: updatesArg }) {
+    const updates = checkUpdates(c, x, updatesArg);
     const expected = sliceDims(c, x, indices);
     if (!sameDims(updates.dims, expected)) {
       c.fail(`updates shape ${dimsToString(updates.dims)} must be ${dimsToString(expected)} (indices' leading dimensions, then the input's trailing ones)`);
     }
-    return { inputs: [x, indices, updates], outputs: [c.outputDims(x.dataType, x.dims)] };
+    return { inputs: [x, indices, updates], attrs: {}, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });

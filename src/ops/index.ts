@@ -15,4 +15,5 @@ import './convolution.js';
 import './pooling.js';
 import './resample.js';
 
-export { allOps, getOp } from './registry.js';
+import './internal.js';
+export { allOps, getOp, publicOps } from './registry.js';

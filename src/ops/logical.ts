@@ -29,12 +29,11 @@ const BOOLEAN: readonly MLOperandDataType[] = ['uint8'];
 function defineLogicalUnary(name: string, types: readonly MLOperandDataType[]): void {
   defineOp({
     name,
-    optionsAt: 1,
+    params: { a: 'operand' },
     limits: { a: limits(types), output: limits(BOOLEAN) },
     dynamic: true,
-    create(c, [a]) {
-      const A = c.operand(a, 'a');
-      return { inputs: [A], outputs: [c.outputDims('uint8', A.dims)] };
+    create(c, { a: A }) {
+      return { inputs: [A], attrs: {}, outputs: [c.outputDims('uint8', A.dims)] };
     },
   });
 }

@@ -22,14 +22,18 @@ declare module '../api/builder.js' {
   }
 }
 
+export type GemmAttrs = { alpha: number; beta: number; aTranspose: boolean; bTranspose: boolean };
+
+declare module './registry.js' {
+  interface OpAttrs { gemm: GemmAttrs }
+}
+
 defineOp({
   name: 'matmul',
-  optionsAt: 2,
+  params: { a: 'operand', b: 'operand' },
   limits: { a: limits(FLOAT_TYPES, 2), b: limits(FLOAT_TYPES, 2), output: limits(FLOAT_TYPES, 2) },
   dynamic: true,
-  create(c, [a, b]) {
-    const A = c.operand(a, 'a');
-    const B = c.operand(b, 'b');
+  create(c, { a: A, b: B }) {
     if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
     const colsA = A.dims[A.rank - 1]!;
     const rowsA = A.dims[A.rank - 2]!;
@@ -42,22 +46,20 @@ defineOp({
     const batchB = B.dims.slice(0, -2);
     const batch = broadcastDims(batchA, batchB);
     if (!batch) return c.fail(`batch dimensions of ${dimsToString(A.dims)} and ${dimsToString(B.dims)} are not broadcastable${broadcastHint(batchA, batchB)}`);
-    return { inputs: [A, B], outputs: [c.outputDims(A.dataType, [...batch, rowsA, colsB])] };
+    return { inputs: [A, B], attrs: {}, outputs: [c.outputDims(A.dataType, [...batch, rowsA, colsB])] };
   },
 });
 
 defineOp({
   name: 'gemm',
-  optionsAt: 2,
+  params: { a: 'operand', b: 'operand' },
+  operandOptions: ['c'],
   limits: {
     a: limits(FLOAT_TYPES, 2, 2), b: limits(FLOAT_TYPES, 2, 2), c: limits(FLOAT_TYPES, 0, 2), output: limits(FLOAT_TYPES, 2, 2),
   },
   dynamic: true,
-  create(c, [a, b, optionsArg]) {
-    const A = c.operand(a, 'a');
-    const B = c.operand(b, 'b');
+  create(c, { a: A, b: B }, options) {
     if (A.dataType !== B.dataType) c.fail(`a (${A.dataType}) and b (${B.dataType}) must have the same data type`);
-    const options = c.options(optionsArg);
     const alpha = Number(castNumber(c.double(options.alpha, 'alpha', 1), A.dataType));
     const beta = Number(castNumber(c.double(options.beta, 'beta', 1), A.dataType));
     const aTranspose = c.bool(options.aTranspose, false);
@@ -69,7 +71,7 @@ defineOp({
         + `(${dimToString(dimsB[0]!)}, of ${dimsToString(dimsB)}${bTranspose ? ' transposed' : ''})`);
     }
     const dims = [dimsA[0]!, dimsB[1]!];
-    const C = c.optionalOperand(options.c, 'c');
+    const C = options.c;
     if (C) {
       // The spec's "unidirectionally broadcastable": c right-aligned against [M, N], each dimension equal or 1.
       if (!expandDims(C.dims, dims)) c.fail(`c of shape ${dimsToString(C.dims)} is not broadcastable to ${dimsToString(dims)}`);

@@ -1,8 +1,7 @@
 // Data movement and conversion (spec §cast, §concat, §reshape, §transpose).
 import { DATA_TYPES } from '../graph/dtypes.js';
 import { isValidDimension, shapeToString } from '../graph/shape.js';
-import { addDims, dimsToString, dimToString, hasDynamic, isDynamic, productDims, sameDim, type Dim } from '../graph/dims.js';
-import type { AttrValue } from '../graph/ir.js';
+import { addDims, copyDims, dimsToString, dimToString, isDynamic, productDims, sameDim, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLDimension, MLOperandDataType, MLOperatorOptions, MLTransposeOptions } from '../api/types.js';
 import { defineOp, limits } from './registry.js';
@@ -17,15 +16,29 @@ declare module '../api/builder.js' {
   }
 }
 
+export type CastAttrs = { to: MLOperandDataType };
+export type ConcatAttrs = { axis: number };
+/** The new shape, dynamic dimensions included (a copy the IR owns). */
+export type ReshapeAttrs = { newShape: Dim[] };
+export type TransposeAttrs = { permutation: number[] };
+
+declare module './registry.js' {
+  interface OpAttrs {
+    cast: CastAttrs;
+    concat: ConcatAttrs;
+    reshape: ReshapeAttrs;
+    transpose: TransposeAttrs;
+  }
+}
+
 const VALID_TENSOR_COUNT = 8192;
 
 defineOp({
   name: 'cast',
-  optionsAt: 2,
+  params: { input: 'operand', dataType: 'dataType' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, dataType]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, dataType }) {
     const to = c.dataType(dataType, 'dataType');
     return { inputs: [x], attrs: { to }, outputs: [c.outputDims(to, x.dims)] };
   },
@@ -33,11 +46,10 @@ defineOp({
 
 defineOp({
   name: 'concat',
-  optionsAt: 2,
+  params: { inputs: 'operands', axis: 'uint' },
   limits: { inputs: limits(DATA_TYPES, 1), output: limits(DATA_TYPES, 1) },
   dynamic: true,
-  create(c, [inputsArg, axisArg]) {
-    const inputs = c.operandList(inputsArg, 'inputs');
+  create(c, { inputs, axis: axisArg }) {
     const axis = c.uint(axisArg, 'axis');
     if (inputs.length === 0 || inputs.length > VALID_TENSOR_COUNT) c.fail(`needs 1 to ${VALID_TENSOR_COUNT} inputs, got ${inputs.length}`);
     const first = inputs[0]!;
@@ -63,11 +75,10 @@ defineOp({
 
 defineOp({
   name: 'reshape',
-  optionsAt: 2,
+  params: { input: 'operand', newShape: 'uints' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, newShapeArg]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, newShape: newShapeArg }) {
     // Entries may name the graph's dynamic dimensions ({name, maxSize}, e.g. taken from an operand's shape); the
     // element counts must then agree for every size, i.e. as polynomials in the dimension names.
     const newShape = c.shapeList(newShapeArg, 'newShape');
@@ -76,19 +87,16 @@ defineOp({
     if (!sameDim(have, want)) {
       c.fail(`newShape ${dimsToString(newShape)} has ${dimToString(want)} elements, the input ${dimsToString(x.dims)} has ${dimToString(have)}`);
     }
-    const attr = (hasDynamic(newShape) ? newShape.map((d) => (isDynamic(d) ? { ...d } : d)) : newShape) as AttrValue;
-    return { inputs: [x], attrs: { newShape: attr }, outputs: [c.outputDims(x.dataType, newShape)] };
+    return { inputs: [x], attrs: { newShape: copyDims(newShape) }, outputs: [c.outputDims(x.dataType, newShape)] };
   },
 });
 
 defineOp({
   name: 'transpose',
-  optionsAt: 1,
+  params: { input: 'operand' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x }, options) {
     let permutation: number[];
     if (options.permutation === undefined) {
       permutation = x.shape.map((_, i) => x.rank - 1 - i);

@@ -37,6 +37,18 @@ declare module '../api/builder.js' {
   }
 }
 
+export type BatchNormalizationAttrs = { axis: number; epsilon: number };
+export type InstanceNormalizationAttrs = { epsilon: number; layout: MLInputOperandLayout };
+export type LayerNormalizationAttrs = { axes: number[]; epsilon: number };
+
+declare module './registry.js' {
+  interface OpAttrs {
+    batchNormalization: BatchNormalizationAttrs;
+    instanceNormalization: InstanceNormalizationAttrs;
+    layerNormalization: LayerNormalizationAttrs;
+  }
+}
+
 /**
  * An operand whose allowed data type is "same as input" and whose shape must be exactly `dims` (the input's
  * dimensions it applies to: a dynamic one must be the same dynamic dimension).
@@ -55,55 +67,52 @@ function epsilonFor(c: OpContext, value: unknown, t: MLOperandDataType): number 
 
 defineOp({
   name: 'batchNormalization',
-  optionsAt: 3,
+  params: { input: 'operand', mean: 'operand', variance: 'operand' },
+  operandOptions: ['scale', 'bias'],
   limits: {
     input: limits(FLOAT_TYPES, 1), mean: limits(FLOAT_TYPES, 1, 1), variance: limits(FLOAT_TYPES, 1, 1),
     scale: limits(FLOAT_TYPES, 1, 1), bias: limits(FLOAT_TYPES, 1, 1), output: limits(FLOAT_TYPES, 1),
   },
   dynamic: true,
-  create(c, [input, mean, variance, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x, mean, variance }, options) {
     const axis = c.optionalUint(options.axis, 'axis', 1);
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
     const features = [x.dims[axis]!];
-    const m = perFeature(c, x, c.operand(mean, 'mean'), 'mean', features);
-    const v = perFeature(c, x, c.operand(variance, 'variance'), 'variance', features);
+    const m = perFeature(c, x, mean, 'mean', features);
+    const v = perFeature(c, x, variance, 'variance', features);
     const epsilon = epsilonFor(c, options.epsilon, x.dataType);
-    const scale = perFeature(c, x, c.optionalOperand(options.scale, 'scale'), 'scale', features);
-    const bias = perFeature(c, x, c.optionalOperand(options.bias, 'bias'), 'bias', features);
+    const scale = perFeature(c, x, options.scale, 'scale', features);
+    const bias = perFeature(c, x, options.bias, 'bias', features);
     return { inputs: [x, m, v, scale, bias], attrs: { axis, epsilon }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
 defineOp({
   name: 'instanceNormalization',
-  optionsAt: 1,
+  params: { input: 'operand' },
+  operandOptions: ['scale', 'bias'],
   limits: {
     input: limits(FLOAT_TYPES, 4, 4), scale: limits(FLOAT_TYPES, 1, 1), bias: limits(FLOAT_TYPES, 1, 1),
     output: limits(FLOAT_TYPES, 4, 4),
   },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x }, options) {
     const epsilon = epsilonFor(c, options.epsilon, x.dataType);
     const layout = c.enumValue(options.layout, ['nchw', 'nhwc'] as const, 'layout', 'nchw');
     const features = [x.dims[layout === 'nchw' ? 1 : 3]!];
-    const scale = perFeature(c, x, c.optionalOperand(options.scale, 'scale'), 'scale', features);
-    const bias = perFeature(c, x, c.optionalOperand(options.bias, 'bias'), 'bias', features);
+    const scale = perFeature(c, x, options.scale, 'scale', features);
+    const bias = perFeature(c, x, options.bias, 'bias', features);
     return { inputs: [x, scale, bias], attrs: { epsilon, layout }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
 defineOp({
   name: 'layerNormalization',
-  optionsAt: 1,
+  params: { input: 'operand' },
+  operandOptions: ['scale', 'bias'],
   limits: { input: limits(FLOAT_TYPES), scale: limits(FLOAT_TYPES), bias: limits(FLOAT_TYPES), output: limits(FLOAT_TYPES) },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x }, options) {
     let axes: number[];
     if (options.axes === undefined) {
       axes = x.shape.map((_, i) => i).slice(1);
@@ -115,8 +124,8 @@ defineOp({
     const epsilon = epsilonFor(c, options.epsilon, x.dataType);
     // scale and bias follow the order of `axes`, which need not be sorted.
     const expected = axes.map((a) => x.dims[a]!);
-    const scale = perFeature(c, x, c.optionalOperand(options.scale, 'scale'), 'scale', expected);
-    const bias = perFeature(c, x, c.optionalOperand(options.bias, 'bias'), 'bias', expected);
+    const scale = perFeature(c, x, options.scale, 'scale', expected);
+    const bias = perFeature(c, x, options.bias, 'bias', expected);
     return { inputs: [x, scale, bias], attrs: { axes, epsilon }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });

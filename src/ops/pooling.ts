@@ -4,10 +4,11 @@ import { DATA_TYPES, FLOAT_TYPES, type MLOperandDataType } from '../graph/dtypes
 import { shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLInputOperandLayout, MLOperatorOptions } from '../api/types.js';
-import type { OpContext } from './context.js';
-import { defineOp, limits } from './registry.js';
+import type { OpContext, OperandRef } from './context.js';
+import { defineOp, limits, type OpResult } from './registry.js';
 import {
   checkOutputSizes, convOutputSizes, dynamicBatchOnly, fixedList, INPUT_LAYOUTS, joinLayout, positiveList, splitLayout, window2d, withBatch,
+  type Window2d,
 } from './window.js';
 
 export type MLRoundingType = 'floor' | 'ceil';
@@ -32,12 +33,18 @@ declare module '../api/builder.js' {
   }
 }
 
+/** The window options after defaults, and windowDimensions ([height, width]). */
+export type Pool2dAttrs = Window2d & { windowDimensions: number[]; layout: MLInputOperandLayout };
+type PoolingAttrTable = { [K in 'averagePool2d' | 'l2Pool2d' | 'maxPool2d']: Pool2dAttrs };
+
+declare module './registry.js' {
+  interface OpAttrs extends PoolingAttrTable {}
+}
+
 const ROUNDING_TYPES: readonly MLRoundingType[] = ['floor', 'ceil'];
 
-function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
-  const x = c.operand(input, 'input');
+function createPooling(c: OpContext, { input: x }: { readonly input: OperandRef }, options: Readonly<Record<string, unknown>>): OpResult<Pool2dAttrs> {
   const batch = dynamicBatchOnly(c, x);
-  const options = c.options(optionsArg);
   const layout = c.enumValue(options.layout, INPUT_LAYOUTS, 'layout', 'nchw');
   const { batches, channels, height, width } = splitLayout(x, layout);
   const windowDimensions = positiveList(c, options.windowDimensions, 'windowDimensions', 2, [height, width]);
@@ -68,10 +75,10 @@ function createPooling(c: OpContext, [input, optionsArg]: readonly unknown[]) {
   };
 }
 
-function definePooling(name: string, dataTypes: readonly MLOperandDataType[]): void {
+function definePooling(name: 'averagePool2d' | 'l2Pool2d' | 'maxPool2d', dataTypes: readonly MLOperandDataType[]): void {
   defineOp({
     name,
-    optionsAt: 1,
+    params: { input: 'operand' },
     limits: { input: limits(dataTypes, 4, 4), output: limits(dataTypes, 4, 4) },
     dynamic: true,
     create: createPooling,

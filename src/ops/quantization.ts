@@ -37,34 +37,28 @@ function checkShapes(c: OpContext, input: OperandRef, scale: OperandRef, zeroPoi
 
 defineOp({
   name: 'dequantizeLinear',
-  optionsAt: 3,
+  params: { input: 'operand', scale: 'operand', zeroPoint: 'operand' },
   limits: {
     input: limits(QUANTIZED_TYPES), scale: limits(FLOAT_TYPES), zeroPoint: limits(QUANTIZED_TYPES), output: limits(FLOAT_TYPES),
   },
-  create(c, [inputArg, scaleArg, zeroPointArg]) {
-    const input = c.operand(inputArg, 'input');
-    const scale = c.operand(scaleArg, 'scale');
-    const zeroPoint = c.operand(zeroPointArg, 'zeroPoint');
+  create(c, { input, scale, zeroPoint }) {
     if (zeroPoint.dataType !== input.dataType) {
       c.fail(`zeroPoint has data type ${zeroPoint.dataType}, it must match the input's ${input.dataType}`);
     }
     checkShapes(c, input, scale, zeroPoint);
-    return { inputs: [input, scale, zeroPoint], outputs: [c.output(scale.dataType, input.shape)] };
+    return { inputs: [input, scale, zeroPoint], attrs: {}, outputs: [c.output(scale.dataType, input.shape)] };
   },
 });
 
 defineOp({
   name: 'quantizeLinear',
-  optionsAt: 3,
+  params: { input: 'operand', scale: 'operand', zeroPoint: 'operand' },
   limits: {
     input: limits(FLOAT_TYPES), scale: limits(FLOAT_TYPES), zeroPoint: limits(QUANTIZED_TYPES), output: limits(QUANTIZED_TYPES),
   },
-  create(c, [inputArg, scaleArg, zeroPointArg]) {
-    const input = c.operand(inputArg, 'input');
-    const scale = c.operand(scaleArg, 'scale');
+  create(c, { input, scale, zeroPoint }) {
     if (scale.dataType !== input.dataType) c.fail(`scale has data type ${scale.dataType}, it must match the input's ${input.dataType}`);
-    const zeroPoint = c.operand(zeroPointArg, 'zeroPoint');
     checkShapes(c, input, scale, zeroPoint);
-    return { inputs: [input, scale, zeroPoint], outputs: [c.output(zeroPoint.dataType, input.shape)] };
+    return { inputs: [input, scale, zeroPoint], attrs: {}, outputs: [c.output(zeroPoint.dataType, input.shape)] };
   },
 });

@@ -6,7 +6,7 @@ import { isValidDimension, shapeToString } from '../graph/shape.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLOperatorOptions } from '../api/types.js';
 import type { OpContext, OperandRef } from './context.js';
-import { defineOp, limits, type MLTensorLimits } from './registry.js';
+import { defineOp, limits, type AttrsOf, type MLTensorLimits, type ParamKind } from './registry.js';
 
 export type MLRecurrentNetworkActivation = 'relu' | 'sigmoid' | 'tanh';
 export type MLRecurrentNetworkDirection = 'forward' | 'backward' | 'both';
@@ -52,6 +52,29 @@ declare module '../api/builder.js' {
   }
 }
 
+interface RecurrentAttrs {
+  hiddenSize: number;
+  activations: MLRecurrentNetworkActivation[];
+}
+interface NetworkAttrs extends RecurrentAttrs {
+  steps: number;
+  direction: MLRecurrentNetworkDirection;
+  returnSequence: boolean;
+}
+export type GruAttrs = NetworkAttrs & { layout: MLGruWeightLayout; resetAfter: boolean };
+export type LstmAttrs = NetworkAttrs & { layout: MLLstmWeightLayout };
+export type GruCellAttrs = RecurrentAttrs & { layout: MLGruWeightLayout; resetAfter: boolean };
+export type LstmCellAttrs = RecurrentAttrs & { layout: MLLstmWeightLayout };
+
+declare module './registry.js' {
+  interface OpAttrs {
+    gru: GruAttrs;
+    lstm: LstmAttrs;
+    gruCell: GruCellAttrs;
+    lstmCell: LstmCellAttrs;
+  }
+}
+
 const ACTIVATIONS: readonly MLRecurrentNetworkActivation[] = ['relu', 'sigmoid', 'tanh'];
 const DIRECTIONS: readonly MLRecurrentNetworkDirection[] = ['forward', 'backward', 'both'];
 
@@ -94,10 +117,10 @@ function activationList(c: OpContext, value: unknown, kind: Kind): MLRecurrentNe
   return list;
 }
 
-/** The operand options shared by the network and the cell, resolved and type-checked against input. */
-function optionalOperands(c: OpContext, o: Record<string, unknown>, names: readonly string[], input: OperandRef): (OperandRef | null)[] {
+/** The operand options shared by the network and the cell, type-checked against input. */
+function optionalOperands(c: OpContext, o: Readonly<Record<string, unknown>>, names: readonly string[], input: OperandRef): (OperandRef | null)[] {
   return names.map((name) => {
-    const x = c.optionalOperand(o[name], name);
+    const x = o[name] as OperandRef | null;
     if (x) checkSameType(c, x, name, input);
     return x;
   });
@@ -114,14 +137,15 @@ function checkHiddenSize(c: OpContext, kind: Kind, hiddenSize: number): void {
  * gru/lstm: `steps` time steps in one or two directions. IR inputs: input, weight, recurrentWeight, bias,
  * recurrentBias, [peepholeWeight], initialHiddenState, [initialCellState] (bracketed ones LSTM only).
  */
-function defineNetwork(name: 'gru' | 'lstm', kind: Kind): void {
+function defineNetwork<N extends 'gru' | 'lstm'>(name: N, kind: Kind): void {
   const outputs = kind.hasCellState ? ['output0', 'output1', 'output2'] : ['output0', 'output1'];
   const optional = kind.hasCellState
     ? ['bias', 'recurrentBias', 'peepholeWeight', 'initialHiddenState', 'initialCellState']
     : ['bias', 'recurrentBias', 'initialHiddenState'];
   defineOp({
     name,
-    optionsAt: 5,
+    params: { input: 'operand', weight: 'operand', recurrentWeight: 'operand', steps: 'uint', hiddenSize: 'uint' },
+    operandOptions: optional,
     multipleOutputs: true,
     limits: {
       input: exact(3), weight: exact(3), recurrentWeight: exact(3), bias: exact(2), recurrentBias: exact(2),
@@ -130,11 +154,7 @@ function defineNetwork(name: 'gru' | 'lstm', kind: Kind): void {
       ...(kind.hasCellState ? { initialCellState: exact(3) } : {}),
       ...Object.fromEntries(outputs.map((o, i) => [o, exact(i === outputs.length - 1 ? 4 : 3)])),
     },
-    create(c, [inputArg, weightArg, recurrentWeightArg, stepsArg, hiddenSizeArg, optionsArg]) {
-      const o = c.options(optionsArg);
-      const input = c.operand(inputArg, 'input');
-      const weight = c.operand(weightArg, 'weight');
-      const recurrentWeight = c.operand(recurrentWeightArg, 'recurrentWeight');
+    create(c, { input, weight, recurrentWeight, steps: stepsArg, hiddenSize: hiddenSizeArg }, o) {
       checkSameType(c, weight, 'weight', input);
       checkSameType(c, recurrentWeight, 'recurrentWeight', input);
       const opts = optionalOperands(c, o, optional, input);
@@ -169,7 +189,7 @@ function defineNetwork(name: 'gru' | 'lstm', kind: Kind): void {
       if (returnSequence) descs.push(c.output(input.dataType, [steps, ...state], outputs[outputs.length - 1]));
       return {
         inputs: [input, weight, recurrentWeight, ...opts],
-        attrs: { steps, hiddenSize, direction, layout, activations, returnSequence, ...(kind.hasCellState ? {} : { resetAfter }) },
+        attrs: { steps, hiddenSize, direction, layout, activations, returnSequence, ...(kind.hasCellState ? {} : { resetAfter }) } as AttrsOf<N>,
         outputs: descs,
       };
     },
@@ -180,13 +200,17 @@ function defineNetwork(name: 'gru' | 'lstm', kind: Kind): void {
  * gruCell/lstmCell: one time step. IR inputs: input, weight, recurrentWeight, hiddenState, [cellState], bias,
  * recurrentBias, [peepholeWeight] (bracketed ones LSTM only).
  */
-function defineCell(name: 'gruCell' | 'lstmCell', kind: Kind): void {
+function defineCell<N extends 'gruCell' | 'lstmCell'>(name: N, kind: Kind): void {
   const states = kind.hasCellState ? ['hiddenState', 'cellState'] : ['hiddenState'];
   const optional = kind.hasCellState ? ['bias', 'recurrentBias', 'peepholeWeight'] : ['bias', 'recurrentBias'];
   const outputs = kind.hasCellState ? ['output0', 'output1'] : ['output'];
+  const params: Record<string, ParamKind> = { input: 'operand', weight: 'operand', recurrentWeight: 'operand' };
+  for (const s of states) params[s] = 'operand';
+  params.hiddenSize = 'uint';
   defineOp({
     name,
-    optionsAt: 4 + states.length,
+    params,
+    operandOptions: optional,
     multipleOutputs: kind.hasCellState,
     limits: {
       input: exact(2), weight: exact(2), recurrentWeight: exact(2),
@@ -194,17 +218,16 @@ function defineCell(name: 'gruCell' | 'lstmCell', kind: Kind): void {
       ...Object.fromEntries(optional.map((p) => [p, exact(1)])),
       ...Object.fromEntries(outputs.map((p) => [p, exact(2)])),
     },
-    create(c, args) {
-      const o = c.options(args[4 + states.length]);
-      const input = c.operand(args[0], 'input');
-      const weight = c.operand(args[1], 'weight');
-      const recurrentWeight = c.operand(args[2], 'recurrentWeight');
-      const stateRefs = states.map((s, i) => c.operand(args[3 + i], s));
+    create(c, args, o) {
+      // The cells' parameters depend on the kind (lstmCell adds cellState), so they are declared as a record.
+      const operands = args as Readonly<Record<string, OperandRef>>;
+      const { input, weight, recurrentWeight } = operands as Record<'input' | 'weight' | 'recurrentWeight', OperandRef>;
+      const stateRefs = states.map((s) => operands[s]!);
       checkSameType(c, weight, 'weight', input);
       checkSameType(c, recurrentWeight, 'recurrentWeight', input);
       states.forEach((s, i) => checkSameType(c, stateRefs[i]!, s, input));
       const opts = optionalOperands(c, o, optional, input);
-      const hiddenSize = c.uint(args[3 + states.length], 'hiddenSize');
+      const hiddenSize = c.uint(args.hiddenSize, 'hiddenSize');
       const layout = c.enumValue(o.layout, kind.layouts, 'layout', kind.layouts[0]!);
       const resetAfter = c.bool(o.resetAfter, true);
 
@@ -220,7 +243,7 @@ function defineCell(name: 'gruCell' | 'lstmCell', kind: Kind): void {
 
       return {
         inputs: [input, weight, recurrentWeight, ...stateRefs, ...opts],
-        attrs: { hiddenSize, layout, activations, ...(kind.hasCellState ? {} : { resetAfter }) },
+        attrs: { hiddenSize, layout, activations, ...(kind.hasCellState ? {} : { resetAfter }) } as AttrsOf<N>,
         outputs: outputs.map((p) => c.output(input.dataType, [batchSize, hiddenSize], p)),
       };
     },

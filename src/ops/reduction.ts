@@ -37,10 +37,24 @@ declare module '../api/builder.js' {
   }
 }
 
+export type ReduceAttrs = { axes: number[]; keepDimensions: boolean };
+export type ArgMinMaxAttrs = { axis: number; keepDimensions: boolean };
+export type CumulativeSumAttrs = { axis: number; exclusive: boolean; reversed: boolean };
+export type ReductionOp = (typeof REDUCTIONS)[number][0];
+type ReductionAttrTable = { [K in ReductionOp]: ReduceAttrs };
+
+declare module './registry.js' {
+  interface OpAttrs extends ReductionAttrTable {
+    argMin: ArgMinMaxAttrs;
+    argMax: ArgMinMaxAttrs;
+    cumulativeSum: CumulativeSumAttrs;
+  }
+}
+
 /** The numeric types (no 8-bit integers) of the sum-like reductions and cumulativeSum. */
 const NUMERIC_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'uint32', 'int64', 'uint64'];
 
-const REDUCTIONS: readonly [string, readonly MLOperandDataType[]][] = [
+const REDUCTIONS = [
   ['reduceL1', NUMERIC_TYPES],
   ['reduceL2', FLOAT_TYPES],
   ['reduceLogSum', FLOAT_TYPES],
@@ -51,17 +65,15 @@ const REDUCTIONS: readonly [string, readonly MLOperandDataType[]][] = [
   ['reduceProduct', NUMERIC_TYPES],
   ['reduceSum', NUMERIC_TYPES],
   ['reduceSumSquare', NUMERIC_TYPES],
-];
+] as const satisfies readonly (readonly [string, readonly MLOperandDataType[]])[];
 
 for (const [name, types] of REDUCTIONS) {
   defineOp({
     name,
-    optionsAt: 1,
+    params: { input: 'operand' },
     limits: { input: limits(types), output: limits(types) },
     dynamic: true,
-    create(c, [input, optionsArg]) {
-      const x = c.operand(input, 'input');
-      const options = c.options(optionsArg);
+    create(c, { input: x }, options) {
       const axes = axesOption(c, options.axes, x.rank);
       const keepDimensions = c.bool(options.keepDimensions, false);
       return { inputs: [x], attrs: { axes, keepDimensions }, outputs: [c.outputDims(x.dataType, reduceDims(x.dims, axes, keepDimensions))] };
@@ -71,16 +83,14 @@ for (const [name, types] of REDUCTIONS) {
 
 const ARG_OUTPUT_TYPES: readonly MLOperandDataType[] = ['int32', 'int64'];
 
-for (const name of ['argMin', 'argMax']) {
+for (const name of ['argMin', 'argMax'] as const) {
   defineOp({
     name,
-    optionsAt: 2,
+    params: { input: 'operand', axis: 'uint' },
     limits: { input: limits(DATA_TYPES, 1), output: limits(ARG_OUTPUT_TYPES) },
     dynamic: true,
-    create(c, [input, axisArg, optionsArg]) {
-      const x = c.operand(input, 'input');
+    create(c, { input: x, axis: axisArg }, options) {
       const axis = c.uint(axisArg, 'axis');
-      const options = c.options(optionsArg);
       const keepDimensions = c.bool(options.keepDimensions, false);
       const outputDataType = c.dataType(options.outputDataType ?? 'int32', 'outputDataType');
       if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
@@ -96,13 +106,11 @@ for (const name of ['argMin', 'argMax']) {
 
 defineOp({
   name: 'cumulativeSum',
-  optionsAt: 2,
+  params: { input: 'operand', axis: 'uint' },
   limits: { input: limits(NUMERIC_TYPES, 1), output: limits(NUMERIC_TYPES, 1) },
   dynamic: true,
-  create(c, [input, axisArg, optionsArg]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, axis: axisArg }, options) {
     const axis = c.uint(axisArg, 'axis');
-    const options = c.options(optionsArg);
     if (axis >= x.rank) c.fail(`axis ${axis} must be less than the input rank ${x.rank}`);
     const exclusive = c.bool(options.exclusive, false);
     const reversed = c.bool(options.reversed, false);

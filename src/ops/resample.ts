@@ -24,6 +24,12 @@ declare module '../api/builder.js' {
   }
 }
 
+export type Resample2dAttrs = { mode: MLInterpolationMode; axes: number[] };
+
+declare module './registry.js' {
+  interface OpAttrs { resample2d: Resample2dAttrs }
+}
+
 const MODES: readonly MLInterpolationMode[] = ['nearest-neighbor', 'linear'];
 const RESAMPLE_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'uint8', 'int8'];
 
@@ -39,12 +45,10 @@ function floatList(c: OpContext, value: unknown, name: string): number[] {
 
 defineOp({
   name: 'resample2d',
-  optionsAt: 1,
+  params: { input: 'operand' },
   limits: { input: limits(RESAMPLE_TYPES, 4, 4), output: limits(RESAMPLE_TYPES, 4, 4) },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x }, options) {
     const mode = c.enumValue(options.mode, MODES, 'mode', 'nearest-neighbor');
     let scales = [1, 1];
     if (options.scales !== undefined) {

@@ -2,8 +2,7 @@
 import { DATA_TYPES } from '../graph/dtypes.js';
 import { shapeToString } from '../graph/shape.js';
 import type { MLNumber } from '../graph/cast.js';
-import { addDims, dimsToString, expandDims, isDynamic, mulDims, sameDim, type Dim } from '../graph/dims.js';
-import type { AttrValue } from '../graph/ir.js';
+import { addDims, copyDims, dimsToString, expandDims, isDynamic, mulDims, sameDim, type Dim } from '../graph/dims.js';
 import type { MLOperand } from '../api/operand.js';
 import type { MLDimension, MLOperatorOptions } from '../api/types.js';
 import { axesOption } from './axes.js';
@@ -43,6 +42,27 @@ declare module '../api/builder.js' {
   }
 }
 
+export type ExpandAttrs = { newShape: Dim[] };
+export type PadAttrs = { beginningPadding: number[]; endingPadding: number[]; mode: MLPaddingMode; value: MLNumber };
+export type ReverseAttrs = { axes: number[] };
+export type SliceAttrs = { starts: number[]; sizes: Dim[]; strides: number[] };
+/** The size of each output along `axis`. */
+export type SplitAttrs = { axis: number; sizes: number[] };
+export type TileAttrs = { repetitions: number[] };
+export type TriangularAttrs = { upper: boolean; diagonal: number };
+
+declare module './registry.js' {
+  interface OpAttrs {
+    expand: ExpandAttrs;
+    pad: PadAttrs;
+    reverse: ReverseAttrs;
+    slice: SliceAttrs;
+    split: SplitAttrs;
+    tile: TileAttrs;
+    triangular: TriangularAttrs;
+  }
+}
+
 const VALID_TENSOR_COUNT = 8192;
 const PADDING_MODES: readonly MLPaddingMode[] = ['constant', 'edge', 'reflection'];
 
@@ -54,11 +74,6 @@ function long(c: OpContext, value: unknown, name: string, fallback: number): num
   const t = Math.trunc(n);
   if (t < -(2 ** 31) || t > 2 ** 31 - 1) c.fail(`${name} ${describeValue(value)} is out of the long range`);
   return t;
-}
-
-/** Where a dynamic dimension is stored in attrs: a copy (as reshape does), so the IR owns plain data. */
-function dimsAttr(dims: readonly Dim[]): AttrValue {
-  return dims.map((d) => (isDynamic(d) ? { ...d } : d)) as AttrValue;
 }
 
 /** Fails unless axis `i` of `x` is static: the op needs its size when the graph is built. */
@@ -77,11 +92,10 @@ function perDimension(c: OpContext, value: unknown, name: string, rank: number):
 
 defineOp({
   name: 'expand',
-  optionsAt: 2,
+  params: { input: 'operand', newShape: 'uints' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, newShapeArg]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, newShape: newShapeArg }) {
     // Entries may name the graph's dynamic dimensions ({name, maxSize}); the lowering then computes the target shape
     // in the model.
     const newShape = c.shapeList(newShapeArg, 'newShape');
@@ -91,20 +105,18 @@ defineOp({
       const hint = x.dims.some(isDynamic) || newShape.some(isDynamic) ? ' (a dynamic dimension matches only the same dimension)' : '';
       return c.fail(`input shape ${dimsToString(x.dims)} is not unidirectionally broadcastable to ${dimsToString(newShape)}${hint}`);
     }
-    return { inputs: [x], attrs: { newShape: dimsAttr(newShape) }, outputs: [c.outputDims(x.dataType, dims)] };
+    return { inputs: [x], attrs: { newShape: copyDims(newShape) }, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });
 
 defineOp({
   name: 'pad',
-  optionsAt: 3,
+  params: { input: 'operand', beginningPadding: 'uints', endingPadding: 'uints' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, beginningArg, endingArg, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const beginning = c.uintList(beginningArg, 'beginningPadding');
-    const ending = c.uintList(endingArg, 'endingPadding');
-    const options = c.options(optionsArg);
+  create(c, { input: x, beginningPadding, endingPadding }, options) {
+    const beginning = c.uintList(beginningPadding, 'beginningPadding');
+    const ending = c.uintList(endingPadding, 'endingPadding');
     const mode = c.enumValue(options.mode, PADDING_MODES, 'mode', 'constant');
     const value = options.value === undefined ? 0 : c.number(options.value, 'value');
     if (beginning.length !== x.rank || ending.length !== x.rank) {
@@ -126,27 +138,24 @@ defineOp({
 
 defineOp({
   name: 'reverse',
-  optionsAt: 1,
+  params: { input: 'operand' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const axes = axesOption(c, c.options(optionsArg).axes, x.rank);
+  create(c, { input: x }, options) {
+    const axes = axesOption(c, options.axes, x.rank);
     return { inputs: [x], attrs: { axes }, outputs: [c.outputDims(x.dataType, x.dims)] };
   },
 });
 
 defineOp({
   name: 'slice',
-  optionsAt: 3,
+  params: { input: 'operand', starts: 'uints', sizes: 'uints' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, startsArg, sizesArg, optionsArg]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, starts: startsArg, sizes: sizesArg }, options) {
     const starts = perDimension(c, startsArg, 'starts', x.rank);
     const sizes = c.dimList(sizesArg, 'sizes');
     if (sizes.length !== x.rank) c.fail(`sizes has ${sizes.length} entries, the input rank is ${x.rank}`);
-    const options = c.options(optionsArg);
     const strides = options.strides === undefined ? x.dims.map(() => 1) : perDimension(c, options.strides, 'strides', x.rank);
     const dims = x.dims.map((d, i) => {
       const [start, size, stride] = [starts[i]!, sizes[i]!, strides[i]!];
@@ -162,19 +171,17 @@ defineOp({
       if (start + size > d) c.fail(`starts[${i}] ${start} + sizes[${i}] ${size} exceeds the input dimension ${d}`);
       return Math.ceil(size / stride);
     });
-    return { inputs: [x], attrs: { starts, sizes: dimsAttr(sizes), strides }, outputs: [c.outputDims(x.dataType, dims)] };
+    return { inputs: [x], attrs: { starts, sizes: copyDims(sizes), strides }, outputs: [c.outputDims(x.dataType, dims)] };
   },
 });
 
 defineOp({
   name: 'split',
-  optionsAt: 2,
+  params: { input: 'operand', splits: 'uintOrUints' },
   multipleOutputs: true,
   limits: { input: limits(DATA_TYPES, 1), outputs: limits(DATA_TYPES, 1) },
   dynamic: true,
-  create(c, [input, splitsArg, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x, splits: splitsArg }, options) {
     const axis = c.optionalUint(options.axis, 'axis', 0);
     const byCount = typeof splitsArg !== 'object' || splitsArg === null;
     const splitsValue = byCount ? c.uint(splitsArg, 'splits') : c.uintList(splitsArg, 'splits');
@@ -199,11 +206,10 @@ defineOp({
 
 defineOp({
   name: 'tile',
-  optionsAt: 2,
+  params: { input: 'operand', repetitions: 'uints' },
   limits: { input: limits(DATA_TYPES), output: limits(DATA_TYPES) },
   dynamic: true,
-  create(c, [input, repetitionsArg]) {
-    const x = c.operand(input, 'input');
+  create(c, { input: x, repetitions: repetitionsArg }) {
     const repetitions = perDimension(c, repetitionsArg, 'repetitions', x.rank);
     if (repetitions.includes(0)) c.fail(`repetitions ${shapeToString(repetitions)} has a 0 entry`);
     return { inputs: [x], attrs: { repetitions }, outputs: [c.outputDims(x.dataType, x.dims.map((d, i) => mulDims(d, repetitions[i]!)))] };
@@ -212,12 +218,10 @@ defineOp({
 
 defineOp({
   name: 'triangular',
-  optionsAt: 1,
+  params: { input: 'operand' },
   limits: { input: limits(DATA_TYPES, 2), output: limits(DATA_TYPES, 2) },
   dynamic: true,
-  create(c, [input, optionsArg]) {
-    const x = c.operand(input, 'input');
-    const options = c.options(optionsArg);
+  create(c, { input: x }, options) {
     const upper = c.bool(options.upper, true);
     const diagonal = long(c, options.diagonal, 'diagonal', 0);
     return { inputs: [x], attrs: { upper, diagonal }, outputs: [c.outputDims(x.dataType, x.dims)] };

@@ -14,15 +14,12 @@ declare module '../api/builder.js' {
 
 defineOp({
   name: 'where',
-  optionsAt: 3,
+  params: { condition: 'operand', trueValue: 'operand', falseValue: 'operand' },
   limits: {
     condition: limits(['uint8']), trueValue: limits(DATA_TYPES), falseValue: limits(DATA_TYPES), output: limits(DATA_TYPES),
   },
   dynamic: true,
-  create(c, [conditionArg, trueArg, falseArg]) {
-    const condition = c.operand(conditionArg, 'condition');
-    const t = c.operand(trueArg, 'trueValue');
-    const f = c.operand(falseArg, 'falseValue');
+  create(c, { condition, trueValue: t, falseValue: f }) {
     if (t.dataType !== f.dataType) c.fail(`trueValue (${t.dataType}) and falseValue (${f.dataType}) must have the same data type`);
     const values = broadcastDims(t.dims, f.dims);
     if (!values) {
@@ -32,6 +29,6 @@ defineOp({
     if (!dims) {
       return c.fail(`condition shape ${dimsToString(condition.dims)} is not broadcastable with the values' shape ${dimsToString(values)}${broadcastHint(condition.dims, values)}`);
     }
-    return { inputs: [condition, t, f], outputs: [c.outputDims(t.dataType, dims)] };
+    return { inputs: [condition, t, f], attrs: {}, outputs: [c.outputDims(t.dataType, dims)] };
   },
 });

@@ -3,14 +3,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder } from '../../src/index.js';
-import { registerBackend } from '../../src/backends/index.js';
-import type { Backend, CompiledGraph, HostTensor } from '../../src/backends/backend.js';
+import { registerBackend } from '../../src/backends/registry.js';
+import type { Backend, BackendProfile, CompiledGraph, HostTensor } from '../../src/backends/backend.js';
 import type { GraphIR } from '../../src/graph/ir.js';
 
 class TinyInterpreter implements Backend {
   readonly name = 'tiny';
   readonly accelerated = false;
   readonly description = 'tiny JS interpreter (test)';
+  // The profile narrows what the API accepts: add and relu on float32 only.
+  readonly profile: BackendProfile = {
+    name: 'tiny',
+    narrowLimits: (op, _param, limits) => (op === 'add' || op === 'relu' ? { ...limits, dataTypes: ['float32'] } : limits),
+  };
   compiled = 0;
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
@@ -49,4 +54,17 @@ test('a registered backend serves contexts through the unchanged WebNN API', asy
   const b2 = new MLGraphBuilder(ctx);
   const z = b2.input('z', { dataType: 'float32', shape: [2] });
   await assert.rejects(b2.build({ e: b2.exp(z) }), { name: 'OperationError', message: /tiny: no exp/ });
+});
+
+test("a backend's profile narrows opSupportLimits() and the builder's validation", async () => {
+  const ctx = await ml.createContext();
+  assert.equal(ctx.backend, 'tiny JS interpreter (test)');
+  const limits = ctx.opSupportLimits() as unknown as Record<string, Record<string, { dataTypes: string[] }>>;
+  assert.deepEqual(limits.add!.a!.dataTypes, ['float32']);
+  assert.deepEqual(limits.relu!.output!.dataTypes, ['float32']);
+  assert.ok(limits.sub!.a!.dataTypes.includes('int32'), 'operators the profile leaves alone keep their own limits');
+  const b = new MLGraphBuilder(ctx);
+  const i = b.input('i', { dataType: 'int32', shape: [2] });
+  assert.throws(() => b.add(i, i), { name: 'TypeError', message: /^add: 'a' has data type int32, which is not one of the supported types \(float32\)/ });
+  assert.doesNotThrow(() => b.sub(i, i));
 });

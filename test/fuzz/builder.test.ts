@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ml, MLGraphBuilder, MLOperand, type MLComputeInput, type MLContext, type MLOperandDataType } from '../../src/index.js';
 import { SPEC_OPERATORS } from '../../src/ops/spec-operators.js';
-import { getOp } from '../../src/ops/registry.js';
+import { getOp, type ParamKind } from '../../src/ops/registry.js';
 import { ALL_DATA_TYPES, byteLength, DTYPES } from '../../src/graph/dtypes.js';
 
 /** FUZZ_SEED, FUZZ_CALLS and FUZZ_BUILDS widen a local run; the suite uses the fixed defaults. */
@@ -30,27 +30,6 @@ type FuzzDim = number | { readonly name: string; readonly maxSize: number };
 const DYN = { name: 'n', maxSize: 3 } as const;
 const sizeOf = (d: FuzzDim): number => (typeof d === 'number' ? d : d.maxSize);
 
-type Kind = 'operand' | 'operands' | 'uint' | 'uints' | 'dtype' | 'uintOrUints';
-
-/** The positional (non-options) arguments that are not operands; every other op takes only operands. */
-const POSITIONAL: Record<string, Kind[]> = {
-  softmax: ['operand', 'uint'],
-  cast: ['operand', 'dtype'],
-  concat: ['operands', 'uint'],
-  reshape: ['operand', 'uints'],
-  expand: ['operand', 'uints'],
-  pad: ['operand', 'uints', 'uints'],
-  slice: ['operand', 'uints', 'uints'],
-  split: ['operand', 'uintOrUints'],
-  tile: ['operand', 'uints'],
-  cumulativeSum: ['operand', 'uint'],
-  argMin: ['operand', 'uint'],
-  argMax: ['operand', 'uint'],
-  gru: ['operand', 'operand', 'operand', 'uint', 'uint'],
-  gruCell: ['operand', 'operand', 'operand', 'operand', 'uint'],
-  lstm: ['operand', 'operand', 'operand', 'uint', 'uint'],
-  lstmCell: ['operand', 'operand', 'operand', 'operand', 'operand', 'uint'],
-};
 
 /** Option members across the operators (valid for some, unknown to others — unknown ones must be ignored). */
 const OPTION_KEYS = [
@@ -143,7 +122,7 @@ class Fuzzer {
     return Array.from({ length: len }, () => (this.chance(0.95) ? this.smallUint() : this.junk()));
   }
 
-  positional(kind: Kind, first: MLOperand | undefined): unknown {
+  positional(kind: ParamKind, first: MLOperand | undefined): unknown {
     if (this.chance(0.06)) return this.junk();
     switch (kind) {
       case 'operand':
@@ -156,7 +135,7 @@ class Fuzzer {
         return this.uints(first && this.chance(0.6) ? first.shape.length : this.int(6));
       case 'uintOrUints':
         return this.chance(0.5) ? this.smallUint() : this.uints();
-      case 'dtype':
+      case 'dataType':
         return this.pick(ALL_DATA_TYPES);
     }
   }
@@ -210,9 +189,10 @@ class Fuzzer {
     return args;
   }
 
-  args(op: string, optionsAt: number): unknown[] {
+  args(op: string): unknown[] {
     if (TEMPLATES[op] && this.chance(0.6)) return this.templateArgs(op)!;
-    const kinds = POSITIONAL[op] ?? Array.from({ length: optionsAt }, () => 'operand' as const);
+    // The positional parameters as the operator declares them.
+    const kinds = getOp(op)!.params.map((p) => p.kind);
     const args: unknown[] = [];
     let first: MLOperand | undefined;
     for (const kind of kinds) {
@@ -416,7 +396,7 @@ describe('builder fuzzing', () => {
       let builtDynamic = 0;
       for (let i = 0; i < CALLS_PER_OP; i++) {
         if (i % 40 === 0) fz = new Fuzzer(ctx, r);
-        const args = fz.args(op, def.optionsAt);
+        const args = fz.args(op);
         let result: unknown;
         try {
           result = method.apply(fz.b, args);

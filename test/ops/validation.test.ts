@@ -132,7 +132,9 @@ describe('WPT-style validation: common to every operator', () => {
       const b = new MLGraphBuilder(ctx);
       const other = new MLGraphBuilder(ctx);
       const foreign = other.input('x', { dataType: 'float32', shape: [2, 2] });
-      const args: unknown[] = [foreign, ...Array.from({ length: def.optionsAt - 1 }, () => b.input(`y${Math.random()}`, { dataType: 'float32', shape: [2, 2] }))];
+      // Arguments of the declared kinds (WebIDL converts them before the state check), the first one foreign.
+      const valid: Record<string, () => unknown> = { operand: () => b.input(`y${Math.random()}`, { dataType: 'float32', shape: [2, 2] }), uint: () => 0, uints: () => [], uintOrUints: () => 1, dataType: () => 'float32' };
+      const args: unknown[] = def.params.map((p, i) => (i === 0 ? (p.kind === 'operands' ? [foreign] : foreign) : p.kind === 'operands' ? [valid.operand!()] : valid[p.kind]!()));
       assert.throws(() => (b as unknown as Record<string, (...a: unknown[]) => unknown>)[op]!(...args), TypeError, op);
       const y = b.relu(b.input('z', { dataType: 'float32', shape: [2] }));
       await b.build({ y });

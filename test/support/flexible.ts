@@ -7,6 +7,10 @@ import { toFloat16Bits } from '../../src/graph/float16.js';
 import { context } from './graph.js';
 import { assertClose, count } from './values.js';
 
+// Also here for test files written against this module before test/support/index.ts gathered the helpers.
+export { count, f32, u8 } from './values.js';
+export { throwsType } from './errors.js';
+
 export type Dim = number | { name: string; maxSize: number };
 export type Data = Float32Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | Uint8Array;
 

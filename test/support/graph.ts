@@ -38,10 +38,13 @@ export async function run(inputs: readonly Input[], f: (b: MLGraphBuilder, ...xs
 export interface Feed { type: MLOperandDataType; shape: number[]; data: readonly Value[] }
 export type GraphOf = (b: MLGraphBuilder, inputs: Record<string, MLOperand>) => MLOperand;
 
-/** Builds `build` over graph inputs named as in `inputs`, runs it once, and returns each output's shape and values. */
+/**
+ * Builds `build` over graph inputs named as in `inputs`, runs it once (on `ctx`, or context()), and returns each
+ * output's shape and values.
+ */
 export async function runGraphs(build: (b: MLGraphBuilder, inputs: Record<string, MLOperand>) => MLOperand[],
-  inputs: Record<string, Feed>): Promise<{ shape: number[]; data: number[] }[]> {
-  const ctx = await context();
+  inputs: Record<string, Feed>, on?: MLContext): Promise<{ shape: number[]; data: number[] }[]> {
+  const ctx = on ?? await context();
   const b = new MLGraphBuilder(ctx);
   const ops: Record<string, MLOperand> = {};
   for (const [name, v] of Object.entries(inputs)) ops[name] = b.input(name, { dataType: v.type, shape: v.shape });
@@ -53,9 +56,12 @@ export async function runGraphs(build: (b: MLGraphBuilder, inputs: Record<string
   return outs.map((o, i) => ({ shape: [...o.shape] as number[], data: fromArray(r[`y${i}`]!.data, o.dataType) }));
 }
 
-/** As runGraphs, for one output. */
-export async function runGraph(build: GraphOf, inputs: Record<string, Feed>): Promise<{ shape: number[]; data: number[] }> {
-  return (await runGraphs((b, ops) => [build(b, ops)], inputs))[0]!;
+/** As runGraphs, for one output; runGraph(ctx, build, inputs) runs on `ctx`. */
+export async function runGraph(build: GraphOf, inputs: Record<string, Feed>): Promise<{ shape: number[]; data: number[] }>;
+export async function runGraph(ctx: MLContext, build: GraphOf, inputs: Record<string, Feed>): Promise<{ shape: number[]; data: number[] }>;
+export async function runGraph(...args: [GraphOf, Record<string, Feed>] | [MLContext, GraphOf, Record<string, Feed>]): Promise<{ shape: number[]; data: number[] }> {
+  const [on, build, inputs] = args.length === 3 ? args : [undefined, ...args];
+  return (await runGraphs((b, ops) => [build(b, ops)], inputs, on))[0]!;
 }
 
 /** Builds the graph of builder `b` (made on context()) with output `y`, runs it on `feeds`, and returns y's values. */

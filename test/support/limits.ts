@@ -7,6 +7,10 @@ import { castNumber } from '../../src/graph/cast.js';
 import { context } from './graph.js';
 import { count, fromArray, strides, toArray } from './values.js';
 
+// Also here for test files written against this module before test/support/index.ts gathered the helpers.
+export { count, fromArray, toArray } from './values.js';
+export { runGraph, type Feed, type GraphOf } from './graph.js';
+
 export type Limits = Record<string, { dataTypes: MLOperandDataType[]; rankRange: { min: number; max: number } }>;
 export const MAX_TESTED_RANK = 5;
 

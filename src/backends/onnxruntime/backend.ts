@@ -9,7 +9,9 @@ import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
 import { lowerToOnnx } from './lower.js';
 
-export type ExecutionProvider = 'cpu' | 'webgpu';
+import { PROFILES, type ExecutionProvider, type OrtProfile } from './profiles.js';
+
+export type { ExecutionProvider };
 
 /**
  * Constants at least this large reach onnxruntime as in-memory external data (the IR's own bytes) instead of being
@@ -98,12 +100,16 @@ class OrtBackend implements Backend {
     return this.provider !== 'cpu';
   }
 
+  get profile(): OrtProfile {
+    return PROFILES[this.provider];
+  }
+
   get description(): string {
     return `onnxruntime-node ${ortVersion} (${this.provider}${this.note ? `; ${this.note}` : ''})`;
   }
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
-    const { model, inputNames, outputNames } = lowerToOnnx(ir);
+    const { model, inputNames, outputNames } = lowerToOnnx(ir, 'tsnn', this.profile);
     const { bytes, externalData, folder } = encodeWithExternalData(model, EXTERNAL_DATA_BYTES);
     const options: ort.InferenceSession.SessionOptions = { ...sessionOptions(this.provider), externalData };
     if (folder !== undefined) options.extra = { session: { model_external_initializers_file_folder_path: folder } };

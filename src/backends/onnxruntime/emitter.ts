@@ -2,6 +2,8 @@
 // and the cast-around helper for kernels onnxruntime lacks for some data types.
 import { DTYPES, type MLOperandDataType } from '../../graph/dtypes.js';
 import { isDynamic, parseDim, type Dim } from '../../graph/dims.js';
+import type { AttrsOf, NoAttrs } from '../../ops/registry.js';
+import { CPU_PROFILE, type Kernel, type OrtProfile } from './profiles.js';
 import { AttributeType, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '../../onnx/schema.js';
 
 export type AttrSpec =
@@ -30,11 +32,14 @@ function toAttribute(name: string, a: AttrSpec): OnnxAttribute {
   }
 }
 
-/** A WebNN node as a lowering sees it: ONNX value names for its operands and their descriptors. */
-export interface LoweringNode {
+/**
+ * A WebNN node as a lowering sees it: ONNX value names for its operands, their descriptors, and the attributes of its
+ * operator's type (src/ops: OpAttrs).
+ */
+export interface LoweringNode<A = NoAttrs> {
   readonly op: string;
   readonly label: string;
-  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly attrs: Readonly<A>;
   /** ONNX value names of the inputs (null for absent optional operands). */
   readonly inputs: readonly (string | null)[];
   readonly inputTypes: readonly (MLOperandDataType | null)[];
@@ -60,8 +65,20 @@ export class Emitter {
   #counter = 0;
   /** Base dimension name → int64[1] value holding its size, emitted once. */
   readonly #dimValues = new Map<string, string>();
+  /** Derived dimension names and whole dynamic shapes → the value computing them, emitted once per model. */
+  readonly #derived = new Map<string, string>();
 
-  constructor(private readonly prefix: string, private readonly dimSources: ReadonlyMap<string, DimSource> = new Map()) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly dimSources: ReadonlyMap<string, DimSource> = new Map(),
+    /** The execution provider's profile: which element types its kernels take. */
+    readonly profile: OrtProfile = CPU_PROFILE,
+  ) {}
+
+  /** The element types kernel `k` runs on this provider (a lowering casts around the others). */
+  kernel(k: Kernel): readonly MLOperandDataType[] {
+    return this.profile.kernels[k];
+  }
 
   /**
    * An int64 [rank] tensor holding `dims` at run time: static entries are constants, dynamic ones are computed from
@@ -69,7 +86,10 @@ export class Emitter {
    */
   shapeOf(dims: readonly Dim[]): string {
     if (!dims.some(isDynamic)) return this.int64s(dims as number[]);
-    return this.op('Concat', dims.map((d) => this.#dimValue(d)), { axis: int(0) });
+    const key = `shape:${dims.map((d) => (isDynamic(d) ? d.name : String(d))).join(',')}`;
+    let v = this.#derived.get(key);
+    if (v === undefined) this.#derived.set(key, (v = this.op('Concat', dims.map((d) => this.#dimValue(d)), { axis: int(0) })));
+    return v;
   }
 
   /** An int64 scalar holding one dimension's size at run time (e.g. the bound an index is clamped to). */
@@ -80,12 +100,16 @@ export class Emitter {
 
   #dimValue(d: Dim): string {
     if (!isDynamic(d)) return this.int64s([d]);
+    const known = this.#derived.get(d.name);
+    if (known !== undefined) return known;
     const terms = [...parseDim(d.name)].map(([monomial, coeff]) => {
       const factors = monomial ? monomial.split('*').map((f) => this.#baseDim(f)) : [];
       if (coeff !== 1 || factors.length === 0) factors.push(this.int64s([coeff]));
       return factors.reduce((acc, f) => this.op('Mul', [acc, f]));
     });
-    return terms.reduce((acc, t) => this.op('Add', [acc, t]));
+    const value = terms.reduce((acc, t) => this.op('Add', [acc, t]));
+    this.#derived.set(d.name, value);
+    return value;
   }
 
   #baseDim(name: string): string {
@@ -163,16 +187,18 @@ export class Emitter {
   }
 }
 
-export type Lowering = (node: LoweringNode, e: Emitter) => void;
+export type Lowering<A = NoAttrs> = (node: LoweringNode<A>, e: Emitter) => void;
 
-const lowerings = new Map<string, Lowering>();
+const lowerings = new Map<string, Lowering<unknown>>();
 
-export function defineLowering(op: string, lowering: Lowering): void {
+/** Registers the lowering of operator `op`; it reads the attributes `op`'s create step records (typed by OpAttrs). */
+export function defineLowering<N extends string>(op: N, lowering: Lowering<AttrsOf<N>>): void {
   if (lowerings.has(op)) throw new Error(`lowering for ${op} defined twice`);
-  lowerings.set(op, lowering);
+  // The IR node of `op` carries AttrsOf<N> by construction (its OpDef's create step made them).
+  lowerings.set(op, lowering as Lowering<unknown>);
 }
 
-export function getLowering(op: string): Lowering | undefined {
+export function getLowering(op: string): Lowering<unknown> | undefined {
   return lowerings.get(op);
 }
 

@@ -1,7 +1,7 @@
 // ONNX external data for onnxruntime-node sessions: large initializers reach onnxruntime as named in-memory files
 // (or stay in the graph file's weights, which onnxruntime maps), so big weights are not copied into the protobuf.
 import { basename, dirname } from 'node:path';
-import { readExternalConstant } from '../../graph/ir.js';
+import { readExternalConstant } from '../../format/external.js';
 import { ModelProto, type OnnxModel, type OnnxTensor } from '../../onnx/schema.js';
 
 /**

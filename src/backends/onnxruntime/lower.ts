@@ -6,6 +6,7 @@ import { isDynamic } from '../../graph/dims.js';
 import { Emitter, getLowering, type DimSource, type LoweringNode } from './emitter.js';
 import type { OnnxModel, OnnxValueInfo } from '../../onnx/schema.js';
 import { boundaryDescriptor, graphConstant, packOutput, unpackInput } from './subbyte.js';
+import { CPU_PROFILE, type OrtProfile } from './profiles.js';
 import './lowerings/index.js';
 
 export const OPSET = 21;
@@ -62,11 +63,11 @@ function isOnnxSafeName(name: string): boolean {
   return name !== '__proto__' && !name.includes('\0') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name);
 }
 
-export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
+export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn', profile: OrtProfile = CPU_PROFILE): LoweredModel {
   const prefix = internalPrefix(ir);
   const inputNames = new Map(ir.inputs.map((i, k) => [i.name, isOnnxSafeName(i.name) ? i.name : `${prefix}in${k}`]));
   const onnxInput = (name: string) => inputNames.get(name)!;
-  const e = new Emitter(prefix, dimSources(ir, onnxInput));
+  const e = new Emitter(prefix, dimSources(ir, onnxInput), profile);
   const names = new Map<number, string>();
   // Sub-byte inputs arrive packed; their unpacked value gets an internal name (unpacked below).
   for (const input of ir.inputs) {
@@ -111,7 +112,7 @@ export function lowerToOnnx(ir: GraphIR, graphName = 'tsnn'): LoweredModel {
     if (!lowering) throw new LoweringError(`the onnxruntime backend has no lowering for operator '${node.op}'`);
     const inputOps = node.inputs.map((i) => (i === null ? null : ir.operands[i]!));
     const outputOps = node.outputs.map((o) => ir.operands[o]!);
-    const ln: LoweringNode = {
+    const ln: LoweringNode<unknown> = {
       op: node.op,
       label: node.label,
       attrs: node.attrs,

@@ -2,23 +2,20 @@
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
 import { defineLowering, float, int, type Emitter } from '../emitter.js';
-import { WHERE_TYPES } from './where.js';
-
-const RELU_TYPES: MLOperandDataType[] = ['float32', 'float16', 'int32', 'int8'];
 
 /** A scalar constant of type t (broadcasts against anything). */
 const scalar = (e: Emitter, t: MLOperandDataType, v: MLNumber) => e.initializer(t, [], encodeScalar(t, v));
 
 defineLowering('relu', (n, e) => {
   const t = n.outputTypes[0]!;
-  if (RELU_TYPES.includes(t)) {
+  if (e.kernel('Relu').includes(t)) {
     e.node('Relu', n.inputs, n.outputs);
   } else {
     // No Relu kernel for this type: max(x, 0) is exact for every integer type.
     e.extremum('Max', n.inputs[0]!, scalar(e, t, 0), t, n.outputs[0]);
   }
 });
-defineLowering('softmax', (n, e) => void e.node('Softmax', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
+defineLowering('softmax', (n, e) => void e.node('Softmax', n.inputs, n.outputs, { axis: int(n.attrs.axis) }));
 
 // Same formula in ONNX and WebNN; ONNX HardSwish's fixed alpha 1/6 and beta 1/2 give WebNN's x·max(0, min(6, x+3))/6.
 for (const [op, onnxOp] of [
@@ -28,30 +25,30 @@ for (const [op, onnxOp] of [
   defineLowering(op, (n, e) => void e.node(onnxOp, n.inputs, n.outputs));
 }
 
-const attr = (v: unknown) => float(v as number);
-defineLowering('elu', (n, e) => void e.node('Elu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
-defineLowering('leakyRelu', (n, e) => void e.node('LeakyRelu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
+defineLowering('elu', (n, e) => void e.node('Elu', n.inputs, n.outputs, { alpha: float(n.attrs.alpha) }));
+defineLowering('leakyRelu', (n, e) => void e.node('LeakyRelu', n.inputs, n.outputs, { alpha: float(n.attrs.alpha) }));
 defineLowering('hardSigmoid', (n, e) => {
-  e.node('HardSigmoid', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha), beta: attr(n.attrs.beta) });
+  e.node('HardSigmoid', n.inputs, n.outputs, { alpha: float(n.attrs.alpha), beta: float(n.attrs.beta) });
 });
 defineLowering('linear', (n, e) => {
   const t = n.outputTypes[0]!;
-  const scaled = e.op('Mul', [n.inputs[0]!, scalar(e, t, n.attrs.alpha as number)]);
-  e.node('Add', [scaled, scalar(e, t, n.attrs.beta as number)], n.outputs);
+  const scaled = e.op('Mul', [n.inputs[0]!, scalar(e, t, n.attrs.alpha)]);
+  e.node('Add', [scaled, scalar(e, t, n.attrs.beta)], n.outputs);
 });
 
 // max then min with the bounds that are present (absent and float NaN bounds are null): ONNX Max/Min take every
 // type, and onnxruntime's propagate a NaN input, as WebNN's max/min do.
 defineLowering('clamp', (n, e) => {
   const t = n.outputTypes[0]!;
-  const bounds = ([['Max', n.attrs.minValue], ['Min', n.attrs.maxValue]] as const).filter(([, v]) => v !== null);
+  const bounds = ([['Max', n.attrs.minValue], ['Min', n.attrs.maxValue]] as const)
+    .flatMap(([opType, v]) => (v === null ? [] : [[opType, v] as const]));
   if (bounds.length === 0) {
     e.node('Identity', n.inputs, n.outputs);
     return;
   }
   let value = n.inputs[0]!;
   bounds.forEach(([opType, bound], i) => {
-    value = e.extremum(opType, value, scalar(e, t, bound as MLNumber), t, i === bounds.length - 1 ? n.outputs[0] : undefined);
+    value = e.extremum(opType, value, scalar(e, t, bound), t, i === bounds.length - 1 ? n.outputs[0] : undefined);
   });
 });
 
@@ -61,5 +58,5 @@ defineLowering('prelu', (n, e) => {
   const [x, slope] = n.inputs as [string, string];
   const negative = e.op('Less', [x, scalar(e, t, 0)]);
   const scaled = e.op('Mul', [x, slope]);
-  e.castAround(t, WHERE_TYPES, 'int64', [scaled, x], n.outputs, ([s, v], [out]) => void e.node('Where', [negative, s!, v!], [out!]));
+  e.castAround(t, e.kernel('Where'), 'int64', [scaled, x], n.outputs, ([s, v], [out]) => void e.node('Where', [negative, s!, v!], [out!]));
 });

@@ -2,7 +2,7 @@
 // (ConvTranspose) filter, so other layouts are transposed (onnxruntime folds the filter transpose of a constant).
 // float16 is computed in float32: the CPU provider's float16 convolutions are not accurate enough for the spec's
 // tolerances and not available everywhere.
-import type { MLInputOperandLayout } from '../../../api/types.js';
+import type { Conv2dAttrs, ConvTranspose2dAttrs } from '../../../ops/convolution.js';
 import { defineLowering, int, ints, type Emitter, type LoweringNode } from '../emitter.js';
 import { fromNchw, toNchw, transpose } from './layout.js';
 
@@ -13,26 +13,26 @@ function filterAs(e: Emitter, filter: string, layout: string, target: string): s
 }
 
 function lowerConv(opType: 'Conv' | 'ConvTranspose', target: string) {
-  return (n: LoweringNode, e: Emitter) => {
+  return (n: LoweringNode<Conv2dAttrs | ConvTranspose2dAttrs>, e: Emitter) => {
     const a = n.attrs;
-    const layout = a.inputLayout as MLInputOperandLayout;
-    const [top, bottom, left, right] = a.padding as number[];
+    const layout = a.inputLayout;
+    const [top, bottom, left, right] = a.padding;
     const channels = n.inputShapes[0]![layout === 'nchw' ? 1 : 3]!;
-    if (channels % (a.groups as number) !== 0) {
+    if (channels % (a.groups) !== 0) {
       // Only convTranspose2d gets here: the builder's conv2d checks this itself (the spec says so for conv2d only).
       throw new Error(`${n.op}${n.label ? ` [${n.label}]` : ''}: input channels (${channels}) are not divisible by groups (${String(a.groups)}), which ${opType} cannot compute`);
     }
     const present = n.inputs.filter((v): v is string => v !== null);
-    e.castAround(n.outputTypes[0]!, ['float32'], 'float32', present, n.outputs, ([x, w, b], [y]) => {
+    e.castAround(n.outputTypes[0]!, e.kernel(opType), 'float32', present, n.outputs, ([x, w, b], [y]) => {
       const attrs = {
         // ONNX pads: all beginnings, then all endings.
         pads: ints([top!, left!, bottom!, right!]),
-        strides: ints(a.strides as number[]),
-        dilations: ints(a.dilations as number[]),
-        group: int(a.groups as number),
-        output_padding: opType === 'ConvTranspose' ? ints(a.outputPadding as number[]) : undefined,
+        strides: ints(a.strides),
+        dilations: ints(a.dilations),
+        group: int(a.groups),
+        output_padding: 'outputPadding' in a ? ints(a.outputPadding) : undefined,
       };
-      const inputs = [toNchw(e, x!, layout), filterAs(e, w!, a.filterLayout as string, target), ...(b ? [b] : [])];
+      const inputs = [toNchw(e, x!, layout), filterAs(e, w!, a.filterLayout, target), ...(b ? [b] : [])];
       fromNchw(e, y!, layout, (out) => e.op(opType, inputs, attrs, out));
     });
   };

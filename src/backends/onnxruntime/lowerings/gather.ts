@@ -24,24 +24,24 @@ function safeIndices(e: Emitter, indices: string, type: MLOperandDataType, sizes
   return e.op('Where', [e.op('Greater', [idx, last]), last, idx]);
 }
 
-function alongAxis(n: LoweringNode, e: Emitter): string {
-  const axis = n.attrs.axis as number;
+function alongAxis(n: LoweringNode<{ axis: number }>, e: Emitter): string {
+  const axis = n.attrs.axis;
   return safeIndices(e, n.inputs[1]!, n.inputTypes[1]!, [n.inputDims[0]![axis]!], true);
 }
 
 /** ND variants: indices' last dimension holds k coordinates into the input's first k dimensions. */
-function coordinates(n: LoweringNode, e: Emitter): string {
+function coordinates(n: LoweringNode<unknown>, e: Emitter): string {
   const indicesShape = n.inputShapes[1]!;
   const k = indicesShape[indicesShape.length - 1]!; // static: the op requires it
   return safeIndices(e, n.inputs[1]!, n.inputTypes[1]!, n.inputDims[0]!.slice(0, k), false);
 }
 
 defineLowering('gather', (n, e) => {
-  e.node('Gather', [n.inputs[0]!, alongAxis(n, e)], n.outputs, { axis: int(n.attrs.axis as number) });
+  e.node('Gather', [n.inputs[0]!, alongAxis(n, e)], n.outputs, { axis: int(n.attrs.axis) });
 });
 
 defineLowering('gatherElements', (n, e) => {
-  e.node('GatherElements', [n.inputs[0]!, alongAxis(n, e)], n.outputs, { axis: int(n.attrs.axis as number) });
+  e.node('GatherElements', [n.inputs[0]!, alongAxis(n, e)], n.outputs, { axis: int(n.attrs.axis) });
 });
 
 defineLowering('gatherND', (n, e) => {
@@ -49,7 +49,7 @@ defineLowering('gatherND', (n, e) => {
 });
 
 defineLowering('scatterElements', (n, e) => {
-  e.node('ScatterElements', [n.inputs[0]!, alongAxis(n, e), n.inputs[2]!], n.outputs, { axis: int(n.attrs.axis as number) });
+  e.node('ScatterElements', [n.inputs[0]!, alongAxis(n, e), n.inputs[2]!], n.outputs, { axis: int(n.attrs.axis) });
 });
 
 defineLowering('scatterND', (n, e) => {

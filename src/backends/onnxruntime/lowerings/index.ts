@@ -14,3 +14,4 @@ import './where.js';
 import './convolution.js';
 import './pooling.js';
 import './resample.js';
+import './internal.js';

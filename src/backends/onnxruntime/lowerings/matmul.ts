@@ -21,7 +21,7 @@ defineLowering('matmul', (n, e) => {
 });
 
 defineLowering('gemm', (n, e) => {
-  const { alpha, beta, aTranspose, bTranspose } = n.attrs as { alpha: number; beta: number; aTranspose: boolean; bTranspose: boolean };
+  const { alpha, beta, aTranspose, bTranspose } = n.attrs;
   const attrs = { alpha: float(alpha), transA: int(aTranspose), transB: int(bTranspose) };
   const c = n.inputs[2];
   if (c === null || c === undefined) {

@@ -1,19 +1,19 @@
 // Data movement and conversion → ONNX.
-import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
+import { DTYPES } from '../../../graph/dtypes.js';
 import { hasDynamic } from '../../../graph/dims.js';
 import { defineLowering, int, ints } from '../emitter.js';
 import { saturatingCast } from './saturating-cast.js';
 
 defineLowering('cast', (n, e) => {
-  const to = n.attrs.to as MLOperandDataType;
+  const to = n.attrs.to;
   if (DTYPES[n.inputTypes[0]!].kind === 'float' && DTYPES[to].kind === 'int') saturatingCast(e, n.inputs[0]!, to, n.outputs[0]!);
   else e.node('Cast', n.inputs, n.outputs, { to: int(DTYPES[to].onnx) });
 });
-defineLowering('concat', (n, e) => void e.node('Concat', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
+defineLowering('concat', (n, e) => void e.node('Concat', n.inputs, n.outputs, { axis: int(n.attrs.axis) }));
 defineLowering('reshape', (n, e) => {
   const dims = n.outputDims[0]!;
   if (!hasDynamic(dims)) {
-    e.node('Reshape', [n.inputs[0]!, e.int64s(n.attrs.newShape as number[])], n.outputs);
+    e.node('Reshape', [n.inputs[0]!, e.int64s(n.outputShapes[0]!)], n.outputs);
     return;
   }
   // The target shape is computed in the model from the inputs' sizes; allowzero because a dynamic size may be 0
@@ -21,5 +21,5 @@ defineLowering('reshape', (n, e) => {
   e.node('Reshape', [n.inputs[0]!, e.shapeOf(dims)], n.outputs, { allowzero: int(1) });
 });
 defineLowering('transpose', (n, e) => {
-  e.node('Transpose', n.inputs, n.outputs, { perm: ints(n.attrs.permutation as number[]) });
+  e.node('Transpose', n.inputs, n.outputs, { perm: ints(n.attrs.permutation) });
 });

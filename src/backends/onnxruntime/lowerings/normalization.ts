@@ -27,7 +27,7 @@ function moments(e: Emitter, x: string, axes: readonly number[]): { mean: string
 }
 
 /** Runs `body` on the node's inputs (null where absent) in float32 and writes its output in the node's type. */
-function inFloat32(n: LoweringNode, e: Emitter, body: (inputs: (string | null)[], output: string) => void): void {
+function inFloat32(n: LoweringNode<unknown>, e: Emitter, body: (inputs: (string | null)[], output: string) => void): void {
   const type = n.outputTypes[0]!;
   if (type === 'float32') {
     body([...n.inputs], n.outputs[0]!);
@@ -49,11 +49,11 @@ function alongAxes(e: Emitter, v: string | null, rank: number, featureAxes: read
 }
 
 defineLowering('batchNormalization', (n, e) => {
-  const axis = n.attrs.axis as number;
+  const axis = n.attrs.axis;
   const rank = n.inputShapes[0]!.length;
   inFloat32(n, e, ([x, mean, variance, scale, bias], out) => {
     const feature = (v: string | null | undefined) => alongAxes(e, v ?? null, rank, [axis]);
-    normalize(e, x!, feature(mean)!, feature(variance)!, n.attrs.epsilon as number, feature(scale), feature(bias), out);
+    normalize(e, x!, feature(mean)!, feature(variance)!, n.attrs.epsilon, feature(scale), feature(bias), out);
   });
 });
 
@@ -63,12 +63,12 @@ defineLowering('instanceNormalization', (n, e) => {
   inFloat32(n, e, ([x, scale, bias], out) => {
     const { mean, variance } = moments(e, x!, nchw ? [2, 3] : [1, 2]);
     const feature = (v: string | null | undefined) => alongAxes(e, v ?? null, 4, [channel]);
-    normalize(e, x!, mean, variance, n.attrs.epsilon as number, feature(scale), feature(bias), out);
+    normalize(e, x!, mean, variance, n.attrs.epsilon, feature(scale), feature(bias), out);
   });
 });
 
 defineLowering('layerNormalization', (n, e) => {
-  const axes = n.attrs.axes as number[];
+  const axes = n.attrs.axes;
   const rank = n.inputShapes[0]!.length;
   const sorted = [...axes].sort((a, b) => a - b);
   // scale/bias dimensions follow `axes`; put them in input order, then insert the size-1 dimensions.
@@ -80,6 +80,6 @@ defineLowering('layerNormalization', (n, e) => {
   };
   inFloat32(n, e, ([x, scale, bias], out) => {
     const { mean, variance } = moments(e, x!, sorted);
-    normalize(e, x!, mean, variance, n.attrs.epsilon as number, affine(scale), affine(bias), out);
+    normalize(e, x!, mean, variance, n.attrs.epsilon, affine(scale), affine(bias), out);
   });
 });

@@ -9,7 +9,7 @@
 // (the lowest value for max, zeros for L2) and pool the padded tensor in floor mode; averages divide window sums
 // by input-element counts, both from convolutions with a window of ones. A window holding no input element gives
 // -Infinity (max; the lowest value for integers), 0 (L2) or NaN (average: 0 / 0).
-import type { MLInputOperandLayout } from '../../../api/types.js';
+import type { Pool2dAttrs } from '../../../ops/pooling.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { DTYPES, intRange, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { defineLowering, int, ints, INT64_MIN, type AttrSpec, type Emitter, type LoweringNode } from '../emitter.js';
@@ -20,16 +20,16 @@ const ONNX_DOUBLE = 11;
 type PoolKind = 'max' | 'l2' | 'average';
 
 /** The pool's spatial geometry in NCHW terms, and whether onnxruntime's own padding handles it. */
-function geometry(n: LoweringNode) {
+function geometry(n: LoweringNode<Pool2dAttrs>) {
   const a = n.attrs;
-  const layout = a.layout as MLInputOperandLayout;
+  const layout = a.layout;
   const spatial = (shape: readonly number[]) => (layout === 'nchw' ? [shape[2]!, shape[3]!] : [shape[1]!, shape[2]!]);
   const input = spatial(n.inputShapes[0]!);
   const channels = n.inputShapes[0]![layout === 'nchw' ? 1 : 3]!;
   const output = spatial(n.outputShapes[0]!);
-  const kernel = a.windowDimensions as number[];
-  const strides = a.strides as number[];
-  const dilations = a.dilations as number[];
+  const kernel = a.windowDimensions;
+  const strides = a.strides;
+  const dilations = a.dilations;
   const [top, bottom, left, right] = a.padding as [number, number, number, number];
   const begin = [top, left];
   const end = [bottom, right];
@@ -121,7 +121,7 @@ function gatherMaxPool(e: Emitter, g: Geometry, type: MLOperandDataType, x: stri
 }
 
 function lowerPool(kind: PoolKind) {
-  return (n: LoweringNode, e: Emitter) => {
+  return (n: LoweringNode<Pool2dAttrs>, e: Emitter) => {
     const g = geometry(n);
     const type = n.outputTypes[0]!;
     const inNchw = (x: string, y: string, computeType: MLOperandDataType | 'float64') => {
@@ -143,7 +143,7 @@ function lowerPool(kind: PoolKind) {
       e.op('Cast', [e.op('Max', [pooled, lowest])], { to: int(DTYPES[type].onnx) }, n.outputs[0]);
       return;
     }
-    const native: readonly MLOperandDataType[] = kind === 'max' ? ['float32', 'float16', 'int8', 'uint8'] : ['float32'];
+    const native = e.kernel(kind === 'max' ? 'MaxPool' : kind === 'l2' ? 'LpPool' : 'AveragePool');
     e.castAround(type, native, 'float32', [n.inputs[0]!], n.outputs, ([x], [y]) => {
       inNchw(x!, y!, native.includes(type) ? type : 'float32');
     });

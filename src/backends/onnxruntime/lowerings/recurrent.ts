@@ -4,6 +4,7 @@
 // step is written once as MatMul/Add/activation/Mul nodes; the networks unroll it over the static `steps` per
 // direction. Everything is computed in float32: float16 operands are cast on the way in, results on the way out.
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
+import type { GruAttrs, LstmAttrs } from '../../../ops/recurrent.js';
 import { defineLowering, int, ints, type Emitter, type LoweringNode } from '../emitter.js';
 
 type Activation = 'relu' | 'sigmoid' | 'tanh';
@@ -150,29 +151,19 @@ function lstmStep(rc: Recurrent, g: Gates<LstmGate>, xw: Projections<LstmGate>, 
 // ---- lowerings ---------------------------------------------------------------------------------------------------
 
 /** Inputs in float32, absent ones null; the first three (input, weight, recurrentWeight) are always there. */
-function float32Inputs(n: LoweringNode, e: Emitter): [string, string, string, ...(string | null)[]] {
+type Optional = string | null;
+/** The node's inputs in float32: the three weights-and-input operands, then up to five optional ones (null if absent). */
+function float32Inputs(n: LoweringNode<unknown>, e: Emitter): [string, string, string, Optional, Optional, Optional, Optional, Optional] {
   const xs = n.inputs.map((x, i) => (x === null || n.inputTypes[i] === 'float32' ? x : e.cast(x, 'float32')));
-  return [xs[0]!, xs[1]!, xs[2]!, ...xs.slice(3)];
+  const at = (i: number): Optional => xs[i] ?? null;
+  return [xs[0]!, xs[1]!, xs[2]!, at(3), at(4), at(5), at(6), at(7)];
 }
 
 /** Writes a float32 result into the node's output `k`, in the output's type. */
-function writeOutput(n: LoweringNode, e: Emitter, k: number, value: string): void {
+function writeOutput(n: LoweringNode<unknown>, e: Emitter, k: number, value: string): void {
   const type: MLOperandDataType = n.outputTypes[k]!;
   if (type === 'float32') e.node('Identity', [value], [n.outputs[k]!]);
   else e.cast(value, type, n.outputs[k]!);
-}
-
-/** The attributes src/ops/recurrent.ts records (resetAfter: GRU only). */
-interface CellAttrs {
-  hiddenSize: number;
-  layout: string;
-  activations: Activation[];
-  resetAfter?: boolean;
-}
-interface NetworkAttrs extends CellAttrs {
-  steps: number;
-  direction: 'forward' | 'backward' | 'both';
-  returnSequence: boolean;
 }
 
 /**
@@ -182,11 +173,11 @@ interface NetworkAttrs extends CellAttrs {
  * [numDirections, batch, hidden]) and, with returnSequence, every step's hidden state
  * ([steps, numDirections, batch, hidden]) as the last output.
  */
-function unroll<G extends string>(n: LoweringNode, rc: Recurrent, input: string,
+function unroll<G extends string>(n: LoweringNode<GruAttrs | LstmAttrs>, rc: Recurrent, input: string,
   prepare: (d: number) => { gates: Gates<G>; initial: string[] },
   step: (gates: Gates<G>, xw: Projections<G>, states: string[]) => string[]): void {
   const e = rc.e;
-  const a = n.attrs as unknown as NetworkAttrs;
+  const a = n.attrs;
   const [, batch] = n.inputShapes[0]! as [number, number, number];
   const numDirections = a.direction === 'both' ? 2 : 1;
   const finals: string[][] = [];
@@ -211,8 +202,8 @@ function unroll<G extends string>(n: LoweringNode, rc: Recurrent, input: string,
 }
 
 defineLowering('gru', (n, e) => {
-  const a = n.attrs as unknown as NetworkAttrs;
-  const resetAfter = a.resetAfter !== false;
+  const a = n.attrs;
+  const resetAfter = a.resetAfter;
   const [input, weight, recurrentWeight, bias, recurrentBias, initialHidden] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const batch = n.inputShapes[0]![1]!;
@@ -226,7 +217,7 @@ defineLowering('gru', (n, e) => {
 });
 
 defineLowering('lstm', (n, e) => {
-  const a = n.attrs as unknown as NetworkAttrs;
+  const a = n.attrs;
   const [input, weight, recurrentWeight, bias, recurrentBias, peephole, initialHidden, initialCell] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const batch = n.inputShapes[0]![1]!;
@@ -240,8 +231,8 @@ defineLowering('lstm', (n, e) => {
 });
 
 defineLowering('gruCell', (n, e) => {
-  const a = n.attrs as unknown as CellAttrs;
-  const resetAfter = a.resetAfter !== false;
+  const a = n.attrs;
+  const resetAfter = a.resetAfter;
   const [input, weight, recurrentWeight, hidden, bias, recurrentBias] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const gates = gruGates(rc, a.layout, resetAfter, weight, recurrentWeight, bias, recurrentBias);
@@ -249,7 +240,7 @@ defineLowering('gruCell', (n, e) => {
 });
 
 defineLowering('lstmCell', (n, e) => {
-  const a = n.attrs as unknown as CellAttrs;
+  const a = n.attrs;
   const [input, weight, recurrentWeight, hidden, cell, bias, recurrentBias, peephole] = float32Inputs(n, e);
   const rc = new Recurrent(e, a.hiddenSize);
   const gates = lstmGates(rc, a.layout, weight, recurrentWeight, bias, recurrentBias, peephole);

@@ -2,14 +2,11 @@
 import { DTYPES, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import { isDynamic, productDims, type Dim } from '../../../graph/dims.js';
+import type { ReductionOp } from '../../../ops/reduction.js';
 import { defineLowering, int, ints, INT64_MIN, type Emitter } from '../emitter.js';
+import type { Kernel } from '../profiles.js';
 
-// onnxruntime CPU kernel types, as found by probing one-node models (scripts/probe-ort-kernels.ts).
-const REDUCE_TYPES: readonly MLOperandDataType[] = ['float32'];
-const MINMAX_TYPES: readonly MLOperandDataType[] = ['float32', 'float16', 'int32', 'int64', 'int8', 'uint8'];
-const CUMSUM_TYPES: readonly MLOperandDataType[] = ['float32', 'int32', 'int64'];
-
-const ONNX_REDUCE: Readonly<Record<string, string>> = {
+const ONNX_REDUCE: Readonly<Record<ReductionOp, Kernel>> = {
   reduceL1: 'ReduceL1', reduceL2: 'ReduceL2', reduceLogSum: 'ReduceLogSum', reduceLogSumExp: 'ReduceLogSumExp',
   reduceMax: 'ReduceMax', reduceMean: 'ReduceMean', reduceMin: 'ReduceMin', reduceProduct: 'ReduceProd',
   reduceSum: 'ReduceSum', reduceSumSquare: 'ReduceSumSquare',
@@ -20,9 +17,9 @@ const ONNX_REDUCE: Readonly<Record<string, string>> = {
  * exactly; uint64 is reinterpreted as int64 with its top bit flipped, which maps unsigned order onto signed order
  * (undone afterwards when `restore` is set, i.e. when the body's result holds values rather than indices).
  */
-function orderPreserving(e: Emitter, t: MLOperandDataType, x: string, restore: boolean,
+function orderPreserving(e: Emitter, kernel: Kernel, t: MLOperandDataType, x: string, restore: boolean,
   body: (x: string) => string): string {
-  if (MINMAX_TYPES.includes(t)) return body(x);
+  if (e.kernel(kernel).includes(t)) return body(x);
   if (t !== 'uint64') {
     const y = body(e.cast(x, 'int64'));
     return restore ? e.cast(y, t) : y;
@@ -97,14 +94,14 @@ function dynamicColumns(e: Emitter, x: string, bound: number, product: boolean):
   return x;
 }
 
-for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
+for (const [op, onnxOp] of Object.entries(ONNX_REDUCE) as [ReductionOp, Kernel][]) {
   defineLowering(op, (n, e) => {
     const t = n.inputTypes[0]!;
     const rank = n.inputShapes[0]!.length;
-    let axes = n.attrs.axes as number[];
+    let axes = [...n.attrs.axes];
     let x = n.inputs[0]!;
     let xDims = n.inputDims[0]!;
-    let keepdims = n.attrs.keepDimensions as boolean;
+    let keepdims = n.attrs.keepDimensions;
     // No axes (explicitly empty, or a scalar input) applies the reduction to each element on its own. ONNX's
     // noop_with_empty_axes would instead pass the input through (wrong for L1, SumSquare, LogSum...), so reduce
     // over a trailing axis of size 1 instead (Unsqueeze: no sizes baked in, so dynamic dimensions stay dynamic).
@@ -130,18 +127,18 @@ for (const [op, onnxOp] of Object.entries(ONNX_REDUCE)) {
       // PyTorch have it), so divide the sum by the run-time count.
       const count = e.cast(e.sizeOf(productDims(reduced)), 'float32');
       const sum = (v: string) => e.op('ReduceSum', [v, e.int64s(axes)], { keepdims: int(keepdims) });
-      e.castAround(t, ['float32'], 'float32', [x], n.outputs, ([v], [out]) => void e.op('Div', [sum(v!), count], {}, out));
+      e.castAround(t, e.kernel('ReduceSum'), 'float32', [x], n.outputs, ([v], [out]) => void e.op('Div', [sum(v!), count], {}, out));
       return;
     }
     const reduce = (v: string, out?: string) => e.op(onnxOp, [v, e.int64s(axes)], { keepdims: int(keepdims) }, out);
     if (onnxOp === 'ReduceMax' || onnxOp === 'ReduceMin') {
-      const value = orderPreserving(e, t, x, true, (v) => reduce(v));
+      const value = orderPreserving(e, onnxOp, t, x, true, (v) => reduce(v));
       if (DTYPES[t].kind !== 'float') e.op('Identity', [value], {}, n.outputs[0]);
       else whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s(axes)], { keepdims: int(keepdims) }), () => e.initializer(t, [], encodeScalar(t, NaN)), value, n.outputs[0]!);
       return;
     }
     // float16 accumulates in float32 (one rounding at the end).
-    e.castAround(t, REDUCE_TYPES, 'float32', [x], n.outputs, ([v], [out]) => void reduce(v!, out));
+    e.castAround(t, e.kernel(onnxOp), 'float32', [x], n.outputs, ([v], [out]) => void reduce(v!, out));
   });
 }
 
@@ -149,12 +146,12 @@ for (const [op, onnxOp] of [['argMin', 'ArgMin'], ['argMax', 'ArgMax']] as const
   defineLowering(op, (n, e) => {
     const t = n.inputTypes[0]!;
     // select_last_index = 0: ties give the first index, as the WPT cases expect.
-    const attrs = { axis: int(n.attrs.axis as number), keepdims: int(n.attrs.keepDimensions as boolean), select_last_index: int(0) };
+    const attrs = { axis: int(n.attrs.axis), keepdims: int(n.attrs.keepDimensions), select_last_index: int(0) };
     const x = n.inputs[0]!;
-    let indices = orderPreserving(e, t, x, false, (v) => e.op(onnxOp, [v], attrs));
+    let indices = orderPreserving(e, onnxOp, t, x, false, (v) => e.op(onnxOp, [v], attrs));
     if (DTYPES[t].kind === 'float') {
       const picked = e.fresh();
-      whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s([n.attrs.axis as number])], { keepdims: attrs.keepdims }),
+      whereNaN(e, x, (f) => e.op('ReduceMax', [f, e.int64s([n.attrs.axis])], { keepdims: attrs.keepdims }),
         (f) => e.op('ArgMax', [f], attrs), indices, picked);
       indices = picked;
     }
@@ -165,8 +162,8 @@ for (const [op, onnxOp] of [['argMin', 'ArgMin'], ['argMax', 'ArgMax']] as const
 
 defineLowering('cumulativeSum', (n, e) => {
   const t = n.inputTypes[0]!;
-  const attrs = { exclusive: int(n.attrs.exclusive as boolean), reverse: int(n.attrs.reversed as boolean) };
-  const axis = e.int64s([n.attrs.axis as number], []);
+  const attrs = { exclusive: int(n.attrs.exclusive), reverse: int(n.attrs.reversed) };
+  const axis = e.int64s([n.attrs.axis], []);
   const via = DTYPES[t].kind === 'float' ? 'float32' : 'int64';
-  e.castAround(t, CUMSUM_TYPES, via, [n.inputs[0]!], n.outputs, ([x], [out]) => void e.op('CumSum', [x!, axis], attrs, out));
+  e.castAround(t, e.kernel('CumSum'), via, [n.inputs[0]!], n.outputs, ([x], [out]) => void e.op('CumSum', [x!, axis], attrs, out));
 });

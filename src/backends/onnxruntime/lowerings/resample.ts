@@ -43,7 +43,7 @@ function emitResize(e: Emitter, x: string, y: string, axes: number[], inShape: r
 }
 
 defineLowering('resample2d', (n, e) => {
-  const axes = n.attrs.axes as number[];
+  const axes = n.attrs.axes;
   const linear = n.attrs.mode === 'linear';
   const type = n.outputTypes[0]!;
   if (linear && DTYPES[type].kind === 'int') {
@@ -52,7 +52,7 @@ defineLowering('resample2d', (n, e) => {
     e.cast(e.op('Round', [tmp]), type, n.outputs[0]);
     return;
   }
-  e.castAround(type, ['float32', 'int8', 'uint8'], 'float32', [n.inputs[0]!], n.outputs, ([x], [y]) => {
+  e.castAround(type, e.kernel('Resize'), 'float32', [n.inputs[0]!], n.outputs, ([x], [y]) => {
     emitResize(e, x!, y!, axes, n.inputDims[0]!, n.outputDims[0]!, linear);
   });
 });

@@ -5,7 +5,6 @@
 import { intRange, type MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar } from '../../../graph/cast.js';
 import type { Emitter } from '../emitter.js';
-import { WHERE_TYPES } from './where.js';
 
 export function saturatingCast(e: Emitter, x: string, to: MLOperandDataType, output: string): void {
   const f32 = (v: number) => e.initializer('float32', [], encodeScalar('float32', v));
@@ -20,7 +19,7 @@ export function saturatingCast(e: Emitter, x: string, to: MLOperandDataType, out
   const maxValue = e.initializer(to, [], encodeScalar(to, max));
   const isNaN = e.op('IsNaN', [v]);
   const aboveHigh = e.op('Greater', [v, f32(high)]);
-  e.castAround(to, WHERE_TYPES, 'int64', [clipped, maxValue, e.initializer(to, [], encodeScalar(to, 0))], [output],
+  e.castAround(to, e.kernel('Where'), 'int64', [clipped, maxValue, e.initializer(to, [], encodeScalar(to, 0))], [output],
     ([c, m, zero], [out]) => void e.op('Where', [isNaN, zero!, e.op('Where', [aboveHigh, m!, c!])], {}, out));
 }
 

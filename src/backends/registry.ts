@@ -1,11 +1,12 @@
-// Backend registry. The API layer asks for a backend by options only; new backends register here.
+// Backend registry. The API layer asks for a backend by options only; each entry point registers the backends of
+// its platform (src/index.ts: onnxruntime-node), so the API layer imports no backend itself.
 import type { Backend, BackendFactory, BackendOptions } from './backend.js';
-import { onnxruntimeFactory } from './onnxruntime/backend.js';
 
-const factories: BackendFactory[] = [onnxruntimeFactory];
+const factories: BackendFactory[] = [];
 
+/** Adds a backend; the latest registered is asked first. Registering the same factory twice has no effect. */
 export function registerBackend(factory: BackendFactory): void {
-  factories.unshift(factory);
+  if (!factories.includes(factory)) factories.unshift(factory);
 }
 
 export function backendNames(): string[] {
