@@ -13,8 +13,9 @@ export class ML {
    * then the bundled WebGPU provider is used when a GPU adapter works, and the CPU otherwise
    * (`context.accelerated` tells which).
    */
-  async createContext(options: MLContextOptions = {}): Promise<MLContext> {
-    if (options === null || typeof options !== 'object') throw new TypeError('createContext: options must be a dictionary');
+  async createContext(options: MLContextOptions | null = {}): Promise<MLContext> {
+    options ??= {}; // WebIDL reads null as an empty dictionary
+    if (typeof options !== 'object') throw new TypeError('createContext: options must be a dictionary');
     const powerPreference = options.powerPreference ?? 'default';
     if (!POWER_PREFERENCES.includes(powerPreference)) {
       throw new TypeError(`createContext: powerPreference '${String(powerPreference)}' is not one of ${POWER_PREFERENCES.join(', ')}`);

@@ -12,8 +12,11 @@ export interface BackendOptions {
 export interface HostTensor {
   readonly dataType: MLOperandDataType;
   readonly shape: readonly number[];
-  /** Bytes of the tensor; outputs are written in place. */
-  readonly data: Uint8Array;
+  /**
+   * Bytes of the tensor; outputs are written in place. A backend that moves the memory elsewhere while it runs (to a
+   * worker thread) puts a view of the returned memory here before run() settles.
+   */
+  data: Uint8Array;
   /** Backend-specific cache slot, kept with the tensor between runs. */
   handle?: unknown;
 }
