@@ -7,7 +7,8 @@ import { boundaryDescriptor } from './subbyte.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
 import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
-import { lowerToOnnx } from './lower.js';
+import { computeFloat16InFloat32 } from './float16.js';
+import { lowerToOnnx, type LoweredModel } from './lower.js';
 
 export type ExecutionProvider = 'cpu' | 'webgpu';
 
@@ -26,6 +27,12 @@ export function sessionOptions(provider: ExecutionProvider): ort.InferenceSessio
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3, // errors only: constant-folding notes about float16 kernels are noise to users
   };
+}
+
+/** The ONNX model tsnn compiles `ir` into for `provider` (exported for benchmarks that run it through onnxruntime). */
+export function lowerFor(ir: GraphIR, provider: ExecutionProvider): LoweredModel {
+  // The CPU provider computes float16 chains in float32 without rounding in between unless told otherwise (float16.ts).
+  return lowerToOnnx(provider === 'cpu' ? computeFloat16InFloat32(ir) : ir);
 }
 
 /**
@@ -103,7 +110,7 @@ class OrtBackend implements Backend {
   }
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
-    const { model, inputNames, outputNames } = lowerToOnnx(ir);
+    const { model, inputNames, outputNames } = lowerFor(ir, this.provider);
     const { bytes, externalData, folder } = encodeWithExternalData(model, EXTERNAL_DATA_BYTES);
     const options: ort.InferenceSession.SessionOptions = { ...sessionOptions(this.provider), externalData };
     if (folder !== undefined) options.extra = { session: { model_external_initializers_file_folder_path: folder } };
