@@ -125,7 +125,7 @@ export class MLContext {
       throw unknownError(`cannot allocate ${byteLength(desc)} bytes for a ${describe(desc)} tensor: ${(err as Error).message}`);
     }
     const state: TensorInternals = {
-      context: this, desc, ...flags, data, destroyed: false, pendingReads: new Set(),
+      context: this, desc, ...flags, data, byteLength: data.byteLength, destroyed: false, pendingReads: new Set(),
       releaseAfterQueuedWork: () => void this.#enqueueAlways(() => {
         state.data = EMPTY;
         state.backendHandle = undefined;
@@ -168,7 +168,7 @@ export class MLContext {
   writeTensor(tensor: MLTensor, inputData: AllowSharedBufferSource): void {
     const t = this.#ownTensor(tensor, 'writeTensor');
     if (!t.writable) throw new TypeError('writeTensor: the tensor was not created writable');
-    const why = bufferMismatch(inputData, t.desc.dataType, t.data.byteLength);
+    const why = bufferMismatch(inputData, t.desc.dataType, t.byteLength);
     if (why) throw new TypeError(`writeTensor: ${why} (tensor ${describe(t.desc)})`);
     if (this.#pending === 0) {
       // Nothing queued that could read or write this tensor first: copying now is the same as copying at
@@ -191,7 +191,7 @@ export class MLContext {
     const t = this.#ownTensor(tensor, 'readTensor');
     if (!t.readable) throw new TypeError('readTensor: the tensor was not created readable');
     if (outputData !== undefined) {
-      const why = bufferMismatch(outputData, t.desc.dataType, t.data.byteLength);
+      const why = bufferMismatch(outputData, t.desc.dataType, t.byteLength);
       if (why) throw new TypeError(`readTensor: ${why} (tensor ${describe(t.desc)})`);
     }
     return new Promise<ArrayBuffer | undefined>((resolve, reject) => {
@@ -300,8 +300,8 @@ export class MLContext {
     const active = new Map<TensorInternals, number[]>();
     const fit = (role: string, name: string, t: TensorInternals, shape: number[]) => {
       const need = byteLength({ dataType: t.desc.dataType, shape });
-      if (need > t.data.byteLength) {
-        throw new TypeError(`dispatch: ${role} '${name}' needs ${need} bytes for shape ${shapeToString(shape)}; the tensor ${describe(t.desc)} has ${t.data.byteLength}`);
+      if (need > t.byteLength) {
+        throw new TypeError(`dispatch: ${role} '${name}' needs ${need} bytes for shape ${shapeToString(shape)}; the tensor ${describe(t.desc)} has ${t.byteLength}`);
       }
       active.set(t, shape);
     };
@@ -368,6 +368,8 @@ export class MLContext {
     }
     this.#graphs.clear();
     this.#tensors.clear();
+    // After the releases queued above: a computation in progress finishes first.
+    if (this.#backend.destroy) void this.#enqueueAlways(() => this.#backend.destroy!()).catch(() => undefined);
     this.#resolveLost({ message: 'MLContext.destroy() was called' });
   }
 

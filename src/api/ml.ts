@@ -23,11 +23,14 @@ export class ML {
     if (options.deviceType !== undefined && !['cpu', 'gpu', 'npu'].includes(options.deviceType)) {
       throw new TypeError(`createContext: deviceType '${String(options.deviceType)}' is not one of cpu, gpu, npu`);
     }
+    if (options.execution !== undefined && options.execution !== 'worker' && options.execution !== 'inline') {
+      throw new TypeError(`createContext: execution '${String(options.execution)}' is not one of worker, inline`);
+    }
     const wantsAccelerator = options.deviceType !== undefined
       ? options.deviceType !== 'cpu'
       : options.accelerated === true || (options.accelerated !== false && powerPreference === 'high-performance');
     try {
-      const backend = await selectBackend({ accelerated: wantsAccelerator, powerPreference });
+      const backend = await selectBackend({ accelerated: wantsAccelerator, powerPreference, ...(options.execution ? { execution: options.execution } : {}) });
       return createContextObject({ backend, powerPreference });
     } catch (err) {
       throw notSupported(`createContext: no backend can serve these options: ${(err as Error).message}`);

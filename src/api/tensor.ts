@@ -9,8 +9,13 @@ export interface TensorInternals {
   readonly readable: boolean;
   readonly writable: boolean;
   readonly isConstant: boolean;
-  /** The tensor's bytes (8-byte aligned); released on destroy. */
+  /**
+   * The tensor's bytes (8-byte aligned), only to be touched from the context's timeline: while a dispatch runs in a
+   * worker the memory is there (the buffer here is detached) and comes back in a new ArrayBuffer. Released on destroy.
+   */
   data: Uint8Array;
+  /** The byte length of `data` (also while the memory is away). */
+  readonly byteLength: number;
   destroyed: boolean;
   /** Set when the last dispatch that should have written this tensor failed; reads then reject. */
   error?: Error;

@@ -15,6 +15,12 @@ export interface MLContextOptions {
   accelerated?: boolean;
   /** @deprecated Removed from the spec; 'gpu'/'npu' map to an accelerated context. */
   deviceType?: MLDeviceType;
+  /**
+   * Non-standard: where graphs compute. 'worker' (default): in a worker thread of the context's own, so that build()
+   * and dispatch() never block the JavaScript thread; 'inline': on the JavaScript thread, a little faster for small
+   * steps (docs/benchmarks.md) but blocking timers and I/O while a graph computes.
+   */
+  execution?: 'worker' | 'inline';
 }
 
 export interface MLContextLostInfo {

@@ -7,6 +7,8 @@ export interface BackendOptions {
   /** The context asked for a massively parallel device (GPU). */
   accelerated: boolean;
   powerPreference: 'default' | 'high-performance' | 'low-power';
+  /** Non-standard: where computation runs (onnxruntime: 'worker', the default, or 'inline'); others may ignore it. */
+  execution?: 'worker' | 'inline';
 }
 
 export interface HostTensor {
@@ -36,6 +38,8 @@ export interface Backend {
   /** Whether compile() accepts GraphIR.externalConstants (constants left in files); absent means no. */
   readonly externalConstants?: boolean;
   compile(ir: GraphIR): Promise<CompiledGraph>;
+  /** Frees what the backend holds beyond its graphs (a worker thread); called once, after the context's last work. */
+  destroy?(): Promise<void>;
 }
 
 export interface BackendFactory {

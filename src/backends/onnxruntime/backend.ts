@@ -1,5 +1,6 @@
 // The onnxruntime-node backend: lowers the IR to ONNX at compile time, creates one InferenceSession per graph,
-// and runs it with onnxruntime Tensors that wrap the MLTensors' own memory (no copies on the way in or out).
+// and runs it with onnxruntime Tensors that wrap the MLTensors' own memory (no copies on the way in or out), in a
+// worker thread of the context's own or on the JavaScript thread (ExecutionMode).
 import ort from 'onnxruntime-node';
 import type { GraphIR } from '../../graph/ir.js';
 import { viewAs } from '../../graph/dtypes.js';
@@ -7,6 +8,8 @@ import { boundaryDescriptor } from './subbyte.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
 import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
+import { privateCopies } from './weights-copy.js';
+import { OrtWorker, type WireTensor } from './worker-client.js';
 import { computeFloat16InFloat32 } from './float16.js';
 import { lowerToOnnx, type LoweredModel } from './lower.js';
 
@@ -96,26 +99,94 @@ class OrtGraph implements CompiledGraph {
   }
 }
 
+/**
+ * A graph whose session lives in the context's worker thread. A run moves the tensors' memory to the worker and back
+ * (ArrayBuffer transfer: nothing is copied), so the JavaScript thread is free while onnxruntime computes.
+ */
+class WorkerGraph implements CompiledGraph {
+  constructor(
+    private readonly worker: OrtWorker,
+    private readonly id: number,
+    private readonly inputNames: Map<string, string>,
+    private readonly outputNames: Map<string, string>,
+  ) {}
+
+  async run(inputs: Readonly<Record<string, HostTensor>>, outputs: Readonly<Record<string, HostTensor>>): Promise<void> {
+    const hosts = [...Object.values(inputs), ...Object.values(outputs)];
+    const wire = (names: Map<string, string>, named: Readonly<Record<string, HostTensor>>): WireTensor[] =>
+      Object.entries(named).map(([name, t]) => {
+        const { dataType, shape } = boundaryDescriptor({ dataType: t.dataType, shape: [...t.shape] });
+        return { name: names.get(name)!, type: dataType, dims: shape, buffer: t.data.buffer as ArrayBuffer, byteOffset: t.data.byteOffset, byteLength: t.data.byteLength };
+      });
+    const feeds = wire(this.inputNames, inputs);
+    const fetches = wire(this.outputNames, outputs);
+    const sizes = hosts.map((t) => t.data.buffer.byteLength);
+    let reply;
+    try {
+      reply = await this.worker.request({ type: 'run', graph: this.id, feeds, fetches }, [...feeds, ...fetches].map((w) => w.buffer));
+    } catch (err) {
+      // The worker died with the memory: the tensors get fresh zeroed memory, their contents are lost.
+      hosts.forEach((t, i) => (t.data = new Uint8Array(new ArrayBuffer(sizes[i]!), t.data.byteOffset, t.data.byteLength)));
+      throw err;
+    }
+    const back = [...feeds, ...fetches];
+    hosts.forEach((t, i) => (t.data = new Uint8Array(reply.buffers![i]!, back[i]!.byteOffset, back[i]!.byteLength)));
+    if (!reply.ok) throw new Error(reply.message);
+  }
+
+  async release(): Promise<void> {
+    const reply = await this.worker.request({ type: 'release', graph: this.id });
+    if (!reply.ok) throw new Error(reply.message);
+  }
+}
+
+/**
+ * Where a context's onnxruntime sessions run: 'worker' (the default) — in a worker thread of the context's own, so
+ * that dispatch and build never block the JavaScript thread and two contexts compute at the same time; 'inline' —
+ * on the JavaScript thread, which saves the hand-over to the worker on every dispatch (see docs/benchmarks.md) but
+ * blocks timers and I/O while a graph computes.
+ */
+export type ExecutionMode = 'worker' | 'inline';
+
 class OrtBackend implements Backend {
   readonly name = 'onnxruntime';
   readonly externalConstants = true;
-  constructor(readonly provider: ExecutionProvider, private readonly note = '') {}
+  #worker: OrtWorker | undefined;
+  #graphs = 0;
+
+  constructor(readonly provider: ExecutionProvider, readonly execution: ExecutionMode, private readonly note = '') {
+    if (execution === 'worker') this.#worker = new OrtWorker();
+  }
 
   get accelerated(): boolean {
     return this.provider !== 'cpu';
   }
 
   get description(): string {
-    return `onnxruntime-node ${ortVersion} (${this.provider}${this.note ? `; ${this.note}` : ''})`;
+    const where = this.execution === 'worker' ? ' on a worker thread' : '';
+    return `onnxruntime-node ${ortVersion}${where} (${this.provider}${this.note ? `; ${this.note}` : ''})`;
   }
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
     const { model, inputNames, outputNames } = lowerFor(ir, this.provider);
-    const { bytes, externalData, folder } = encodeWithExternalData(model, EXTERNAL_DATA_BYTES);
-    const options: ort.InferenceSession.SessionOptions = { ...sessionOptions(this.provider), externalData };
-    if (folder !== undefined) options.extra = { session: { model_external_initializers_file_folder_path: folder } };
-    const session = await ort.InferenceSession.create(bytes, options);
-    return new OrtGraph(session, inputNames, outputNames);
+    const copies = await privateCopies(model.graph.initializer.flatMap((t) => (t.external ? [t.external] : [])));
+    try {
+      const { bytes, externalData, folder } = encodeWithExternalData(model, EXTERNAL_DATA_BYTES, copies.paths);
+      const options: ort.InferenceSession.SessionOptions = { ...sessionOptions(this.provider), externalData };
+      if (folder !== undefined) options.extra = { session: { model_external_initializers_file_folder_path: folder } };
+      if (!this.#worker) return new OrtGraph(await ort.InferenceSession.create(bytes, options), inputNames, outputNames);
+      const id = ++this.#graphs;
+      const reply = await this.#worker.request({ type: 'compile', graph: id, bytes, options });
+      if (!reply.ok) throw new Error(reply.message);
+      return new WorkerGraph(this.#worker, id, inputNames, outputNames);
+    } finally {
+      copies.remove(); // onnxruntime has mapped what it needs (or failed)
+    }
+  }
+
+  /** Releases the worker once everything sent to it is done (a computation in progress is never cut off). */
+  async destroy(): Promise<void> {
+    await this.#worker?.close();
   }
 }
 
@@ -151,9 +222,11 @@ function probeWebGpu(): Promise<string | undefined> {
 export const onnxruntimeFactory: BackendFactory = {
   name: 'onnxruntime',
   async create(options: BackendOptions): Promise<Backend> {
-    if (!options.accelerated) return new OrtBackend('cpu');
+    const execution = options.execution ?? 'worker';
+    if (execution !== 'worker' && execution !== 'inline') throw new TypeError(`execution '${String(execution)}' is not one of worker, inline`);
+    if (!options.accelerated) return new OrtBackend('cpu', execution);
     const problem = await probeWebGpu();
     // No usable GPU: serve the context on the CPU and say so (context.accelerated is false).
-    return problem ? new OrtBackend('cpu', `webgpu unavailable: ${problem}`) : new OrtBackend('webgpu');
+    return problem ? new OrtBackend('cpu', execution, `webgpu unavailable: ${problem}`) : new OrtBackend('webgpu', execution);
   },
 };
