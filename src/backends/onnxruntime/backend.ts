@@ -1,6 +1,7 @@
 // The onnxruntime-node backend: lowers the IR to ONNX at compile time, creates one InferenceSession per graph,
 // and runs it with onnxruntime Tensors that wrap the MLTensors' own memory (no copies on the way in or out), in a
 // worker thread of the context's own or on the JavaScript thread (ExecutionMode).
+import { execFile } from 'node:child_process';
 import ort from 'onnxruntime-node';
 import type { GraphIR } from '../../graph/ir.js';
 import { viewAs } from '../../graph/dtypes.js';
@@ -9,7 +10,7 @@ import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor
 import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
 import { privateCopies } from './weights-copy.js';
-import { OrtWorker, type WireTensor } from './worker-client.js';
+import { onnxruntimePath, OrtWorker, type WireTensor } from './worker-client.js';
 import { computeFloat16InFloat32 } from './float16.js';
 import { lowerToOnnx, type LoweredModel } from './lower.js';
 
@@ -208,12 +209,21 @@ function probeWebGpu(): Promise<string | undefined> {
       nodes: [{ id: 0, op: 'relu', inputs: [0], outputs: [1], attrs: {}, label: '' }],
       constants: new Map(), inputs: [{ name: 'x', operand: 0 }], outputs: [{ name: 'y', operand: 1 }],
     }, 'probe');
+    // In a child process: without a GPU, the WebGPU provider's native code writes warnings (no Vulkan library, ...)
+    // straight to this process's stderr, where no option turns them off; a child's stderr is simply dropped.
+    const script = `const ort = require(${JSON.stringify(onnxruntimePath)});
+      ort.InferenceSession.create(Buffer.from(process.argv[1], 'base64'), { executionProviders: ['webgpu'], logSeverityLevel: 4 })
+        .then((s) => s.release()).then(() => console.log(JSON.stringify({ ok: true })),
+          (e) => console.log(JSON.stringify({ ok: false, message: String(e && e.message || e) })));`;
+    const out = await new Promise<string>((resolve) => {
+      execFile(process.execPath, ['-e', script, Buffer.from(encodeModel(model)).toString('base64')], { timeout: 60_000, maxBuffer: 1 << 20 },
+        (err, stdout) => resolve(err && !stdout ? JSON.stringify({ ok: false, message: `the WebGPU probe failed: ${err.message}` }) : stdout));
+    });
     try {
-      const session = await ort.InferenceSession.create(encodeModel(model), { executionProviders: ['webgpu'], logSeverityLevel: 4 });
-      await session.release();
-      return undefined;
-    } catch (err) {
-      return (err as Error).message.split('\n')[0]!.replace(/^.*was false\. /, '');
+      const r = JSON.parse(out.trim().split('\n').pop() ?? '') as { ok: boolean; message?: string };
+      return r.ok ? undefined : (r.message ?? 'unknown').split('\n')[0]!.replace(/^.*was false\. /, '');
+    } catch {
+      return `the WebGPU probe gave no answer: ${out.slice(0, 200)}`;
     }
   })();
   return webgpuProbe;

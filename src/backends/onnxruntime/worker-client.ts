@@ -24,7 +24,8 @@ interface Reply {
   buffers?: ArrayBuffer[];
 }
 
-const onnxruntimePath = createRequire(import.meta.url).resolve('onnxruntime-node');
+/** Where onnxruntime-node is, for code that loads it outside this module graph (the worker, the WebGPU probe). */
+export const onnxruntimePath = createRequire(import.meta.url).resolve('onnxruntime-node');
 
 export class OrtWorker {
   #worker: Worker | undefined;
