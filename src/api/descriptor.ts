@@ -57,7 +57,9 @@ function checkShape(value: unknown, what: string, allowDynamic: boolean): Operan
     const n = enforceRangeUint(d);
     if (!isValidDimension(n)) {
       const text = allowDynamic ? show : String;
-      throw new TypeError(`${what}: shape [${raw.map(text).join(', ')}] has an invalid dimension ${text(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION}${allowDynamic ? ', or {name, maxSize}' : ''})`);
+      // A dynamic dimension of size 0 (an empty cache) is a size at dispatch, not a tensor's dimension.
+      const zero = n === 0 && !allowDynamic ? '; a dynamic dimension of size 0 is given to dispatch as an active shape (inputShapes) of a larger tensor' : '';
+      throw new TypeError(`${what}: shape [${raw.map(text).join(', ')}] has an invalid dimension ${text(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION}${allowDynamic ? ', or {name, maxSize}' : ''}${zero})`);
     }
     return n;
   });
