@@ -1,9 +1,9 @@
 // The main thread's side of the onnxruntime worker (worker-source.ts): starts it on first use, sends requests,
-// and matches replies. The worker keeps the process alive only while a request is pending, so an idle context
+// and matches replies (taken when Atomics.waitAsync says one is there, or at once by waitBriefly). The worker keeps the process alive only while a request is pending, so an idle context
 // never holds a program open, and a computation is never cut off by the program ending (terminating a worker in
 // the middle of an onnxruntime run aborts the whole process); close() lets it finish its work and end by itself.
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** A tensor on its way to the worker: its ArrayBuffer is transferred, not copied. */
@@ -24,11 +24,24 @@ interface Reply {
   buffers?: ArrayBuffer[];
 }
 
+/** Atomics.waitAsync (Node ≥ 16; not in the ES2022 typings this project compiles against). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
 /** Where onnxruntime-node is, for code that loads it outside this module graph (the worker, the WebGPU probe). */
 export const onnxruntimePath = createRequire(import.meta.url).resolve('onnxruntime-node');
 
 export class OrtWorker {
   #worker: Worker | undefined;
+  #requests: MessagePort | undefined;
+  #replies: MessagePort | undefined;
+  /** ctl[0]: requests sent, ctl[1]: replies sent (by the worker). */
+  readonly #ctl = new Int32Array(new SharedArrayBuffer(8));
+  /** Replies taken so far. */
+  #taken = 0;
+  /** Whether an Atomics.waitAsync for the next reply is armed. */
+  #armed = false;
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   /** Why the worker is gone, once it is. */
@@ -37,37 +50,74 @@ export class OrtWorker {
   #start(): Worker {
     if (this.#dead) throw this.#dead;
     if (this.#worker) return this.#worker;
+    const requests = new MessageChannel();
+    const replies = new MessageChannel();
     // Worker flags of the parent (e.g. a TypeScript loader) are not needed by the plain JavaScript worker.
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { onnxruntime: onnxruntimePath }, execArgv: [] });
-    worker.unref();
-    worker.on('message', (r: Reply) => {
-      const p = this.#pending.get(r.id);
-      if (!p) return;
-      this.#pending.delete(r.id);
-      if (this.#pending.size === 0) worker.unref();
-      p.resolve(r);
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true, execArgv: [],
+      workerData: { onnxruntime: onnxruntimePath, ctl: this.#ctl.buffer, requests: requests.port2, replies: replies.port2 },
+      transferList: [requests.port2, replies.port2],
     });
+    worker.unref();
     const fail = (err: Error) => {
-      this.#dead = err;
+      this.#dead ??= err;
       this.#worker = undefined;
-      for (const p of this.#pending.values()) p.reject(err);
+      for (const p of this.#pending.values()) p.reject(this.#dead);
       this.#pending.clear();
     };
     worker.on('error', (err) => fail(new Error(`the onnxruntime worker failed: ${err.message}`)));
     worker.on('exit', (code) => fail(new Error(`the onnxruntime worker exited (code ${code})`)));
     this.#worker = worker;
+    this.#requests = requests.port1;
+    this.#replies = replies.port1;
     return worker;
   }
 
-  /** Sends a request; resolves with the worker's reply (ok or not), rejects if the worker dies first. */
-  request(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  /** Takes every reply the worker has sent and settles its request. */
+  #drain(): void {
+    for (;;) {
+      const got = receiveMessageOnPort(this.#replies!);
+      if (!got) break;
+      this.#taken++;
+      const r = got.message as Reply;
+      const p = this.#pending.get(r.id);
+      this.#pending.delete(r.id);
+      p?.resolve(r);
+    }
+    if (this.#pending.size === 0) this.#worker?.unref();
+  }
+
+  /** Keeps one asynchronous wait for the worker's next reply armed while requests are pending. */
+  #arm(): void {
+    if (this.#armed || this.#pending.size === 0) return;
+    this.#armed = true;
+    const wait = waitAsync(this.#ctl, 1, this.#taken);
+    void (wait.async ? wait.value : Promise.resolve()).then(() => {
+      this.#armed = false;
+      if (!this.#replies) return;
+      this.#drain();
+      this.#arm();
+    });
+  }
+
+  /**
+   * Sends a request; resolves with the worker's reply (ok or not), rejects if the worker dies first. With `waitMs`,
+   * first blocks the JavaScript thread for at most that long for the reply: for requests known to be quick, this
+   * saves the turn of the event loop (and the wake-up) an asynchronous reply costs.
+   */
+  request(message: Record<string, unknown>, transfer: ArrayBuffer[] = [], waitMs = 0): Promise<Reply> {
     const worker = this.#start();
     const id = this.#nextId++;
-    return new Promise<Reply>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+    const reply = new Promise<Reply>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#requests!.postMessage({ ...message, id }, transfer);
+    Atomics.add(this.#ctl, 0, 1);
+    Atomics.notify(this.#ctl, 0);
+    if (waitMs > 0 && !this.#armed && Atomics.wait(this.#ctl, 1, this.#taken, waitMs) !== 'timed-out') this.#drain();
+    if (this.#pending.has(id)) {
       worker.ref(); // a pending request keeps the program alive until its reply
-      worker.postMessage({ ...message, id }, transfer);
-    });
+      this.#arm();
+    }
+    return reply;
   }
 
   /** Releases every session and lets the worker end once the requests sent before have been answered. */

@@ -3,7 +3,11 @@
 // and the TypeScript sources (a worker does not inherit the TypeScript loader tests run under), and it needs nothing
 // but onnxruntime-node, whose path the main thread passes in.
 //
-// Protocol (one message at a time per request id; replies in the order the work finishes):
+// Requests and replies travel on two MessagePorts that nobody listens to; each side takes messages with
+// receiveMessageOnPort when a counter in shared memory says one is there (ctl[0]: requests sent, ctl[1]: replies
+// sent), waking the other with Atomics.notify. A futex wake-up is quicker than a message event, and lets the main
+// thread wait for a short run without a turn of its event loop (worker-client.ts). The worker handles one request
+// at a time, in order:
 //   { id, type: 'compile', graph, bytes, options }                    → { id, ok: true }
 //   { id, type: 'run', graph, feeds: Wire[], fetches: Wire[] }        → { id, ok: true, buffers: ArrayBuffer[] }
 //   { id, type: 'release', graph }                                    → { id, ok: true }
@@ -13,7 +17,7 @@
 // A failure replies { id, ok: false, message } (and for a run, the buffers too).
 export const WORKER_SOURCE = String.raw`
 'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+const { receiveMessageOnPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.onnxruntime);
 
 const ARRAYS = {
@@ -78,17 +82,26 @@ async function handle(m) {
   }
 }
 
-parentPort.on('message', (m) => {
-  handle(m).then(
-    () => {
-      const buffers = m.type === 'run' ? [...m.feeds, ...m.fetches].map((w) => w.buffer) : undefined;
-      parentPort.postMessage({ id: m.id, ok: true, buffers }, buffers ?? []);
-      if (m.type === 'close') parentPort.close();
-    },
-    (err) => {
-      const buffers = m.type === 'run' ? [...m.feeds, ...m.fetches].map((w) => w.buffer) : undefined;
-      parentPort.postMessage({ id: m.id, ok: false, message: String(err && err.message || err), buffers }, buffers ?? []);
-    },
-  );
-});
+const ctl = new Int32Array(workerData.ctl);
+const requests = workerData.requests;
+const replies = workerData.replies;
+
+(async () => {
+  for (let taken = 0; ; taken++) {
+    while (Atomics.load(ctl, 0) === taken) Atomics.wait(ctl, 0, taken);
+    const m = receiveMessageOnPort(requests).message;
+    const buffers = m.type === 'run' ? [...m.feeds, ...m.fetches].map((w) => w.buffer) : undefined;
+    try {
+      await handle(m);
+      replies.postMessage({ id: m.id, ok: true, buffers }, buffers ?? []);
+    } catch (err) {
+      replies.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err), buffers }, buffers ?? []);
+    }
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+    if (m.type === 'close') break;
+  }
+  requests.close();
+  replies.close();
+})();
 `;
