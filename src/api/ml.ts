@@ -23,8 +23,8 @@ export class ML {
     if (options.deviceType !== undefined && !['cpu', 'gpu', 'npu'].includes(options.deviceType)) {
       throw new TypeError(`createContext: deviceType '${String(options.deviceType)}' is not one of cpu, gpu, npu`);
     }
-    if (options.execution !== undefined && options.execution !== 'worker' && options.execution !== 'inline') {
-      throw new TypeError(`createContext: execution '${String(options.execution)}' is not one of worker, inline`);
+    if (options.execution !== undefined && !['auto', 'worker', 'inline'].includes(options.execution)) {
+      throw new TypeError(`createContext: execution '${String(options.execution)}' is not one of auto, worker, inline`);
     }
     const wantsAccelerator = options.deviceType !== undefined
       ? options.deviceType !== 'cpu'

@@ -16,11 +16,12 @@ export interface MLContextOptions {
   /** @deprecated Removed from the spec; 'gpu'/'npu' map to an accelerated context. */
   deviceType?: MLDeviceType;
   /**
-   * Non-standard: where graphs compute. 'worker' (default): in a worker thread of the context's own, so that build()
-   * and dispatch() never block the JavaScript thread; 'inline': on the JavaScript thread, a little faster for small
-   * steps (docs/benchmarks.md) but blocking timers and I/O while a graph computes.
+   * Non-standard: where graphs compute. 'worker': in a worker thread of the context's own, so that build() and
+   * dispatch() never block the JavaScript thread; 'inline': on the JavaScript thread, which saves the hand-over to the
+   * worker on every dispatch but blocks timers and I/O while a graph computes; 'auto' (default): each graph inline if
+   * its steps are small (well under a millisecond), else in the worker (docs/benchmarks.md).
    */
-  execution?: 'worker' | 'inline';
+  execution?: 'auto' | 'worker' | 'inline';
 }
 
 export interface MLContextLostInfo {

@@ -7,8 +7,8 @@ export interface BackendOptions {
   /** The context asked for a massively parallel device (GPU). */
   accelerated: boolean;
   powerPreference: 'default' | 'high-performance' | 'low-power';
-  /** Non-standard: where computation runs (onnxruntime: 'worker', the default, or 'inline'); others may ignore it. */
-  execution?: 'worker' | 'inline';
+  /** Non-standard: where computation runs (onnxruntime: 'auto', the default, 'worker' or 'inline'); others may ignore it. */
+  execution?: 'auto' | 'worker' | 'inline';
 }
 
 export interface HostTensor {

@@ -1,6 +1,7 @@
-// Computation off the JavaScript thread (the default execution, 'worker'): timers keep firing during a long dispatch,
-// two contexts compute at the same time, a program with work in flight ends only after it, and 'inline' still runs
-// everything on the JavaScript thread.
+// Computation off the JavaScript thread: with the default execution ('auto'), a graph with a long step runs in the
+// context's worker thread — timers keep firing during its dispatch, two contexts compute at the same time, a
+// program with work in flight ends only after it — while a graph with small steps runs inline; 'worker' puts every
+// graph in the worker and 'inline' none.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -76,12 +77,12 @@ async function timerRateDuring(ctx: MLContext, s: Step): Promise<{ rate: number;
 
 describe('execution in a worker thread', () => {
   test('a 5 ms timer keeps firing at ≥ 80 % of its rate during a ≥ 150 ms dispatch (and does not with execution: inline)', async (t) => {
-    const worker = await ml.createContext();
+    const worker = await ml.createContext(); // 'auto': this graph is large enough for the worker
     const inline = await ml.createContext({ execution: 'inline' });
     try {
-      assert.match(worker.backend, /on a worker thread \(cpu\)$/);
+      assert.match(worker.backend, /large graphs on a worker thread \(cpu\)$/);
       assert.match(inline.backend, /^onnxruntime-node \S+ \(cpu\)$/);
-      const { s } = await calibrated(worker, 150);
+      const { s } = await calibrated(worker, 200);
       const w = await timerRateDuring(worker, s);
       assert.ok(w.ms >= 100, `the dispatch took ${w.ms.toFixed(0)} ms`);
       assert.ok(w.rate >= 0.8, `worker: the timer fired at ${(100 * w.rate).toFixed(0)} % of its rate during a ${w.ms.toFixed(0)} ms dispatch`);
@@ -103,12 +104,16 @@ describe('execution in a worker thread', () => {
       const { s: sa, duration } = await calibrated(a, 150);
       const sb = await prepare(b, sa.layers);
       await step(b, sb);
-      const t0 = performance.now();
-      const done = await Promise.all([step(a, sa).then(() => performance.now() - t0), step(b, sb).then(() => performance.now() - t0)]);
-      const gap = Math.abs(done[0] - done[1]);
-      t.diagnostic(`one dispatch alone: ${duration.toFixed(0)} ms; two contexts at once finished at ${done.map((d) => d.toFixed(0)).join(' and ')} ms`);
+      // Best of three tries: on a loaded machine one try can be disturbed by other programs.
+      const tries: number[][] = [];
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        tries.push(await Promise.all([step(a, sa).then(() => performance.now() - t0), step(b, sb).then(() => performance.now() - t0)]));
+      }
+      const gaps = tries.map((done) => Math.abs(done[0]! - done[1]!) / Math.min(...done));
+      t.diagnostic(`one dispatch alone: ${duration.toFixed(0)} ms; two contexts at once finished at ${tries.map((d) => d.map((x) => x.toFixed(0)).join(' and ')).join(', ')} ms`);
       // One after the other, the second would finish a whole dispatch after the first.
-      assert.ok(gap < 0.5 * Math.min(...done), `finished ${gap.toFixed(0)} ms apart`);
+      assert.ok(Math.min(...gaps) < 0.5, `finished apart by ${gaps.map((g) => g.toFixed(2)).join(', ')} of the earlier one's time`);
     } finally {
       a.destroy();
       b.destroy();
@@ -146,7 +151,29 @@ describe('execution in a worker thread', () => {
     assert.equal(r.stdout.trim(), 'read done');
   });
 
-  test('execution must be worker or inline', async () => {
-    await assert.rejects(ml.createContext({ execution: 'thread' as never }), (e: unknown) => e instanceof TypeError && /execution 'thread' is not one of worker, inline/.test((e as Error).message));
+  test('auto runs a graph with small steps inline and one with large steps in the worker; worker runs both there', async () => {
+    const { graphInternals } = await import('../../src/api/graph.js');
+    const where = (g: MLGraph) => graphInternals(g)!.compiled.constructor.name;
+    const auto = await ml.createContext();
+    const worker = await ml.createContext({ execution: 'worker' });
+    try {
+      for (const [ctx, small, large] of [[auto, 'OrtGraph', 'WorkerGraph'], [worker, 'WorkerGraph', 'WorkerGraph']] as const) {
+        const s = await prepare(ctx, 1); // one 512³ matmul: 134 M multiply-adds
+        assert.equal(where(s.graph), large);
+        const b = new MLGraphBuilder(ctx);
+        const g = await b.build({ y: b.relu(b.input('x', { dataType: 'float32', shape: [8, 256] })) });
+        assert.equal(where(g), small);
+        const { y } = await ctx.compute(g, { x: new Float32Array(8 * 256).fill(-2) });
+        assert.deepEqual(new Set(y!.data), new Set([0]));
+        assert.equal(await step(ctx, s) > 0, true);
+      }
+    } finally {
+      auto.destroy();
+      worker.destroy();
+    }
+  });
+
+  test('execution must be auto, worker or inline', async () => {
+    await assert.rejects(ml.createContext({ execution: 'thread' as never }), (e: unknown) => e instanceof TypeError && /execution 'thread' is not one of auto, worker, inline/.test((e as Error).message));
   });
 });

@@ -11,6 +11,7 @@ import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
 import { privateCopies } from './weights-copy.js';
 import { onnxruntimePath, OrtWorker, type WireTensor } from './worker-client.js';
+import { workOf } from './cost.js';
 import { computeFloat16InFloat32 } from './float16.js';
 import { lowerToOnnx, type LoweredModel } from './lower.js';
 
@@ -154,12 +155,17 @@ class WorkerGraph implements CompiledGraph {
 }
 
 /**
- * Where a context's onnxruntime sessions run: 'worker' (the default) — in a worker thread of the context's own, so
- * that dispatch and build never block the JavaScript thread and two contexts compute at the same time; 'inline' —
- * on the JavaScript thread, which saves the hand-over to the worker on every dispatch (see docs/benchmarks.md) but
- * blocks timers and I/O while a graph computes.
+ * Where a context's onnxruntime sessions run. 'worker': in a worker thread of the context's own, so that build and
+ * dispatch never block the JavaScript thread and two contexts compute at the same time; each dispatch then pays
+ * for handing the tensors to the worker and back (tens of microseconds, docs/benchmarks.md). 'inline': on the
+ * JavaScript thread, which blocks timers and I/O while a graph computes. 'auto' (the default): each graph where it
+ * fits — inline when its work per run (cost.ts) is small enough that a step takes well under a millisecond, so
+ * small steps pay nothing extra, and in the worker otherwise.
  */
-export type ExecutionMode = 'worker' | 'inline';
+export type ExecutionMode = 'auto' | 'worker' | 'inline';
+
+/** Graphs with less work per run than this (multiply-accumulates + elements moved) run inline under 'auto'. */
+export const INLINE_WORK_LIMIT = 1 << 25;
 
 class OrtBackend implements Backend {
   readonly name = 'onnxruntime';
@@ -168,7 +174,7 @@ class OrtBackend implements Backend {
   #graphs = 0;
 
   constructor(readonly provider: ExecutionProvider, readonly execution: ExecutionMode, private readonly note = '') {
-    if (execution === 'worker') this.#worker = new OrtWorker();
+    if (execution !== 'inline') this.#worker = new OrtWorker(); // started on first use
   }
 
   get accelerated(): boolean {
@@ -176,7 +182,7 @@ class OrtBackend implements Backend {
   }
 
   get description(): string {
-    const where = this.execution === 'worker' ? ' on a worker thread' : '';
+    const where = { worker: ' on a worker thread', auto: ', large graphs on a worker thread', inline: '' }[this.execution];
     return `onnxruntime-node ${ortVersion}${where} (${this.provider}${this.note ? `; ${this.note}` : ''})`;
   }
 
@@ -187,7 +193,9 @@ class OrtBackend implements Backend {
       const { bytes, externalData, folder } = encodeWithExternalData(model, EXTERNAL_DATA_BYTES, copies.paths);
       const options: ort.InferenceSession.SessionOptions = { ...sessionOptions(this.provider), externalData };
       if (folder !== undefined) options.extra = { session: { model_external_initializers_file_folder_path: folder } };
-      if (!this.#worker) return new OrtGraph(await ort.InferenceSession.create(bytes, options), inputNames, outputNames);
+      if (!this.#worker || (this.execution === 'auto' && workOf(ir) < INLINE_WORK_LIMIT)) {
+        return new OrtGraph(await ort.InferenceSession.create(bytes, options), inputNames, outputNames);
+      }
       const id = ++this.#graphs;
       const reply = await this.#worker.request({ type: 'compile', graph: id, bytes, options });
       if (!reply.ok) throw new Error(reply.message);
@@ -244,8 +252,8 @@ function probeWebGpu(): Promise<string | undefined> {
 export const onnxruntimeFactory: BackendFactory = {
   name: 'onnxruntime',
   async create(options: BackendOptions): Promise<Backend> {
-    const execution = options.execution ?? 'worker';
-    if (execution !== 'worker' && execution !== 'inline') throw new TypeError(`execution '${String(execution)}' is not one of worker, inline`);
+    const execution = options.execution ?? 'auto';
+    if (!['auto', 'worker', 'inline'].includes(execution)) throw new TypeError(`execution '${String(execution)}' is not one of auto, worker, inline`);
     if (!options.accelerated) return new OrtBackend('cpu', execution);
     const problem = await probeWebGpu();
     // No usable GPU: serve the context on the CPU and say so (context.accelerated is false).
