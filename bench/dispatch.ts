@@ -23,7 +23,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLTensor } from '../src/index.js';
 import { graphInternals } from '../src/api/graph.js';
-import { lowerFor, sessionOptions } from '../src/backends/onnxruntime/backend.js';
+import { INLINE_WORK_LIMIT, lowerFor, sessionOptions } from '../src/backends/onnxruntime/backend.js';
+import { workOf } from '../src/backends/onnxruntime/cost.js';
 import { encodeModel } from '../src/onnx/schema.js';
 import { describeMachine, median, watchOtherLoad } from './support.js';
 
@@ -339,6 +340,8 @@ interface SideResult {
 interface CaseResult {
   case: string;
   description: string;
+  /** Where the default execution ('auto') runs this case. */
+  auto?: 'inline' | 'worker';
   onnxNodes: number;
   iterationsPerRep: number;
   reps: number;
@@ -352,6 +355,16 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let d = 0;
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
+}
+
+/** Where execution 'auto' puts the case's graph (the backend's own rule, on the graph's IR). */
+async function autoChoice(spec: CaseSpec): Promise<'inline' | 'worker'> {
+  const ctx = await ml.createContext({ execution: 'inline' });
+  const b = new MLGraphBuilder(ctx);
+  const graph = await b.build({ y: spec.define(b) });
+  const work = workOf(graphInternals(graph)!.ir);
+  ctx.destroy();
+  return work < INLINE_WORK_LIMIT ? 'inline' : 'worker';
 }
 
 async function measure(spec: CaseSpec, handles: SideHandle[], opts: Options): Promise<CaseResult> {
@@ -415,6 +428,7 @@ async function main(): Promise<void> {
       const result = await measure(spec, handles, opts);
       // Other processes: in --isolated mode the idle sides' processes count as "other" too, but they only wait.
       result.otherLoadCores = otherLoad();
+      result.auto = await autoChoice(spec);
       results.push(result);
     } finally {
       for (const h of handles) await h.close();
@@ -441,7 +455,8 @@ async function main(): Promise<void> {
     console.log(row.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  console.log(`\n(${fmt(seconds)} s of measurement)`);
+  console.log(`\ndefault execution 'auto' runs ${results.map((r) => `${r.case} ${r.auto}`).join(', ')}`);
+  console.log(`(${fmt(seconds)} s of measurement)`);
   for (const r of results.filter((x) => x.otherLoadCores !== undefined && x.otherLoadCores > 0.1)) {
     console.log(`warning: other processes kept ${r.otherLoadCores!.toFixed(2)} of ${machine.cores} cores busy while '${r.case}' ran; its figures are disturbed, rerun on an idle machine`);
   }
