@@ -283,11 +283,18 @@ async function serve(side: Side, spec: CaseSpec, opts: Options): Promise<void> {
   const nodes = runner.onnxNodes;
   const first = await runner.step();
   process.send!({ ready: true, output: [...first], onnxNodes: nodes });
+  // Each reply carries the CPU time this process used since the previous one, so the parent can tell it from others'.
+  let cpu0 = process.cpuUsage();
+  const cpuUs = () => {
+    const d = process.cpuUsage(cpu0);
+    cpu0 = process.cpuUsage();
+    return d.user + d.system;
+  };
   process.on('message', (m: Request) => {
     void (async () => {
-      if (m.cmd === 'warmup') process.send!({ done: await warmUp(runner.step, opts.warmup) ?? true });
-      else if (m.cmd === 'probe') process.send!({ us: await probe(runner.step) });
-      else if (m.cmd === 'time') process.send!({ us: await timeSteps(runner.step, m.iterations) });
+      if (m.cmd === 'warmup') process.send!({ us: (await warmUp(runner.step, opts.warmup)) ?? 0, cpuUs: cpuUs() });
+      else if (m.cmd === 'probe') process.send!({ us: await probe(runner.step), cpuUs: cpuUs() });
+      else if (m.cmd === 'time') process.send!({ us: await timeSteps(runner.step, m.iterations), cpuUs: cpuUs() });
       else {
         await runner.close();
         process.disconnect();
@@ -295,6 +302,9 @@ async function serve(side: Side, spec: CaseSpec, opts: Options): Promise<void> {
     })();
   });
 }
+
+/** CPU time (µs) the side processes reported using, all together. */
+let childCpuUs = 0;
 
 async function remoteSide(side: Side, spec: CaseSpec, opts: Options): Promise<SideHandle> {
   const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['--serve', `${side}:${spec.name}`, '--warmup', String(opts.warmup)], {
@@ -310,9 +320,11 @@ async function remoteSide(side: Side, spec: CaseSpec, opts: Options): Promise<Si
   });
   const ready = await next<{ output: number[]; onnxNodes: number }>();
   const ask = async (req: Request): Promise<number> => {
-    const reply = next<{ us: number }>();
+    const reply = next<{ us: number; cpuUs: number }>();
     child.send(req);
-    return (await reply).us;
+    const r = await reply;
+    childCpuUs += r.cpuUs;
+    return r.us;
   };
   return {
     side, output: Float32Array.from(ready.output), onnxNodes: ready.onnxNodes,
@@ -424,9 +436,8 @@ async function main(): Promise<void> {
   for (const spec of cases.filter((c) => opts.cases.includes(c.name))) {
     const handles = await openSides(spec, opts);
     try {
-      const otherLoad = watchOtherLoad();
+      const otherLoad = watchOtherLoad(() => childCpuUs);
       const result = await measure(spec, handles, opts);
-      // Other processes: in --isolated mode the idle sides' processes count as "other" too, but they only wait.
       result.otherLoadCores = otherLoad();
       result.auto = await autoChoice(spec);
       results.push(result);
