@@ -3,7 +3,7 @@
 // execution modes: 'inline' (sessions on the JavaScript thread) and 'worker' (the default: a worker thread per context).
 //
 // Usage: node --import tsx bench/dispatch.ts [--isolated] [--sides raw,inline,worker] [--cases 1-op,MLP,MLP-b8]
-//          [--json] [--shared-session] [--reps N] [--rep-ms MS] [--warmup N]
+//          [--json] [--shared-session] [--reps N] [--rep-ms MS] [--warmup N] [--threads N]
 //   (npm run bench:dispatch -- --isolated)
 //
 // For each case the graph is built through the public WebNN API; the ONNX model tsnn compiled is re-derived from the
@@ -18,7 +18,9 @@
 // when the benchmark switches between them (two identical raw sessions differ by up to ±20 %); --isolated runs each
 // side in a process of its own, driven by this one over IPC (only the timed loops run there, so the IPC costs
 // nothing that is measured). --shared-session (in one process) runs the raw side on the session tsnn's inline
-// context compiled.
+// context compiled. --threads N gives every session (raw and tsnn's) N intra-op threads (TSNN_INTRA_OP_THREADS):
+// on a machine shared with other work, single-threaded sessions do not stall in spinning thread pools, so the
+// per-step overhead shows through the noise.
 import { fork, type ChildProcess } from 'node:child_process';
 import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLTensor } from '../src/index.js';
@@ -69,11 +71,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--reps') opts.reps = Math.round(num(a, argv[++i]));
     else if (a === '--rep-ms') opts.repMs = num(a, argv[++i]);
     else if (a === '--warmup') opts.warmup = Math.round(num(a, argv[++i]));
+    else if (a === '--threads') process.env.TSNN_INTRA_OP_THREADS = String(Math.round(num(a, argv[++i]))); // every side, child processes too
     else if (a === '--serve') {
       const [side, name] = (argv[++i] ?? '').split(':');
       opts.serve = { side: list('--serve', side, SIDES)[0]!, case: list('--serve', name, cases.map((c) => c.name))[0]! };
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: node --import tsx bench/dispatch.ts [--isolated] [--sides raw,inline,worker] [--cases 1-op,MLP,MLP-b8] [--json] [--shared-session] [--reps N (21)] [--rep-ms MS (150)] [--warmup N (20)]');
+      console.log('usage: node --import tsx bench/dispatch.ts [--isolated] [--sides raw,inline,worker] [--cases 1-op,MLP,MLP-b8] [--json] [--shared-session] [--reps N (21)] [--rep-ms MS (150)] [--warmup N (20)] [--threads N]');
       process.exit(0);
     } else throw new Error(`unknown argument '${a}' (try --help)`);
   }
@@ -451,6 +454,7 @@ async function main(): Promise<void> {
   console.log('tsnn dispatch overhead vs raw onnxruntime-node (same ONNX model, same session options)');
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; node ${machine.node}; onnxruntime-node ${machine.onnxruntime}`);
   console.log('per step: tsnn = writeTensor(inputs) + dispatch + await readTensor(y); raw = new ort.Tensor(inputs) + await session.run + copy of y');
+  console.log(`onnxruntime intra-op threads per session: ${process.env.TSNN_INTRA_OP_THREADS ?? 'default (one per core)'}`);
   console.log(`sides: ${opts.sides.join(', ')} (inline/worker = tsnn execution modes); ${opts.isolated ? 'each side in a process of its own (--isolated)' : opts.sharedSession ? 'one process, raw on the inline side\'s session (--shared-session)' : 'one process, each side with its own session'}`);
   console.log(`median of ${opts.reps} repetitions in rotating order, after ≥${opts.warmup} warm-up steps (≥150 ms) of each side\n`);
   const rows = [['case', 'ONNX nodes', 'steps/rep', 'side', 'µs/step', 'overhead µs', '/raw', '95% CI']];

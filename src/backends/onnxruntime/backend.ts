@@ -27,10 +27,14 @@ export const ortVersion: string = ort.env.versions?.node ?? ort.env.versions?.co
 
 /** The session options tsnn compiles with (exported for benchmarks that compare against raw onnxruntime). */
 export function sessionOptions(provider: ExecutionProvider): ort.InferenceSession.SessionOptions {
+  // TSNN_INTRA_OP_THREADS caps onnxruntime's threads per session (default: one per core), e.g. on a shared machine,
+  // where thread pools that outnumber the free cores spin and stall each other.
+  const threads = Number(process.env.TSNN_INTRA_OP_THREADS);
   return {
     executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3, // errors only: constant-folding notes about float16 kernels are noise to users
+    ...(Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {}),
   };
 }
 
