@@ -131,6 +131,27 @@ describe('execution in a worker thread', () => {
     await new Promise((r) => setTimeout(r, 300)); // the worker finishes and ends by itself
   });
 
+  test('process.exit() while the worker computes waits for the computation instead of aborting', () => {
+    const script = `
+      import { ml, MLGraphBuilder } from './src/index.js';
+      const ctx = await ml.createContext({ execution: 'worker' });
+      const b = new MLGraphBuilder(ctx);
+      const d = { dataType: 'float32', shape: [${N}, ${N}] };
+      const w = b.constant(d, new Float32Array(${N * N}).fill(1 / ${N}));
+      let h = b.input('x', d);
+      for (let i = 0; i < 40; i++) h = b.matmul(h, w);
+      const g = await b.build({ y: h });
+      const x = await ctx.createTensor({ ...d, writable: true });
+      const y = await ctx.createTensor({ ...d, readable: true });
+      ctx.dispatch(g, { x }, { y });
+      setTimeout(() => process.exit(3), 10);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.stderr, ''); // not "terminate called after throwing an instance of 'Napi::Error'"
+    assert.equal(r.signal, null);
+    assert.equal(r.status, 3);
+  });
+
   test('a program that leaves a dispatch in flight ends after it, with exit code 0', () => {
     const script = `
       import { ml, MLGraphBuilder } from './src/index.js';

@@ -1,7 +1,8 @@
 // The main thread's side of the onnxruntime worker (worker-source.ts): starts it on first use, sends requests,
-// and matches replies (taken when Atomics.waitAsync says one is there, or at once by waitBriefly). The worker keeps the process alive only while a request is pending, so an idle context
-// never holds a program open, and a computation is never cut off by the program ending (terminating a worker in
-// the middle of an onnxruntime run aborts the whole process); close() lets it finish its work and end by itself.
+// and matches replies (taken when Atomics.waitAsync says one is there, or at once for short runs). The worker keeps
+// the process alive only while a request is pending, so an idle context never holds a program open, and a
+// computation is never cut off by the program ending, not even by process.exit() (terminating a worker in the middle
+// of an onnxruntime run aborts the whole process); close() lets it finish its work and end by itself.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { WORKER_SOURCE } from './worker-source.js';
@@ -60,11 +61,22 @@ export class OrtWorker {
     });
     worker.unref();
     const fail = (err: Error) => {
+      process.off('exit', finishWork);
       this.#dead ??= err;
       this.#worker = undefined;
       for (const p of this.#pending.values()) p.reject(this.#dead);
       this.#pending.clear();
     };
+    // process.exit() terminates workers; one terminated in the middle of an onnxruntime call aborts the whole
+    // process. So on exit, wait (blocking: nothing else can run any more) until the worker has answered every request.
+    // (A worker that died without answering cannot hold the exit up for more than a minute.)
+    const finishWork = () => {
+      const deadline = Date.now() + 60_000;
+      while (this.#worker && Atomics.load(this.#ctl, 1) !== Atomics.load(this.#ctl, 0) && Date.now() < deadline) {
+        Atomics.wait(this.#ctl, 1, Atomics.load(this.#ctl, 1), 100);
+      }
+    };
+    process.on('exit', finishWork);
     worker.on('error', (err) => fail(new Error(`the onnxruntime worker failed: ${err.message}`)));
     worker.on('exit', (code) => fail(new Error(`the onnxruntime worker exited (code ${code})`)));
     this.#worker = worker;
