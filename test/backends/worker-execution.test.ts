@@ -139,12 +139,12 @@ describe('execution in a worker thread', () => {
       const d = { dataType: 'float32', shape: [${N}, ${N}] };
       const w = b.constant(d, new Float32Array(${N * N}).fill(1 / ${N}));
       let h = b.input('x', d);
-      for (let i = 0; i < 40; i++) h = b.matmul(h, w);
+      for (let i = 0; i < 80; i++) h = b.matmul(h, w);
       const g = await b.build({ y: h });
       const x = await ctx.createTensor({ ...d, writable: true });
       const y = await ctx.createTensor({ ...d, readable: true });
       ctx.dispatch(g, { x }, { y });
-      setTimeout(() => process.exit(3), 10);
+      setTimeout(() => process.exit(3), 30);
     `;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.stderr, ''); // not "terminate called after throwing an instance of 'Napi::Error'"
