@@ -133,21 +133,23 @@ class WorkerGraph implements CompiledGraph {
     const feeds = wire(this.inputNames, inputs);
     const fetches = wire(this.outputNames, outputs);
     const sizes = hosts.map((t) => t.data.buffer.byteLength);
+    const back = [...feeds, ...fetches];
     let reply;
     const t0 = performance.now();
     try {
       // A graph that recently ran in well under a millisecond is waited for on the spot (for at most that long):
       // an asynchronous wake-up would cost more than such a step. Longer runs leave the JavaScript thread free.
       const waitMs = this.recentMs !== undefined && this.recentMs < SHORT_RUN_MS ? SHORT_RUN_MS : 0;
-      reply = await this.worker.request({ type: 'run', graph: this.id, feeds, fetches }, [...feeds, ...fetches].map((w) => w.buffer), waitMs);
+      reply = await this.worker.request({ type: 'run', graph: this.id, feeds, fetches }, back.map((w) => w.buffer), waitMs);
     } catch (err) {
-      // The worker died with the memory: the tensors get fresh zeroed memory, their contents are lost.
-      hosts.forEach((t, i) => (t.data = new Uint8Array(new ArrayBuffer(sizes[i]!), t.data.byteOffset, t.data.byteLength)));
+      // The worker died with the memory: tensors whose memory went get fresh zeroed memory, their contents are lost.
+      hosts.forEach((t, i) => {
+        if (t.data.buffer.byteLength !== sizes[i]) t.data = new Uint8Array(new ArrayBuffer(sizes[i]!), back[i]!.byteOffset, back[i]!.byteLength);
+      });
       throw err;
     }
     const ms = performance.now() - t0;
     this.recentMs = this.recentMs === undefined ? ms : 0.8 * this.recentMs + 0.2 * ms;
-    const back = [...feeds, ...fetches];
     hosts.forEach((t, i) => (t.data = new Uint8Array(reply.buffers![i]!, back[i]!.byteOffset, back[i]!.byteLength)));
     if (!reply.ok) throw new Error(reply.message);
   }
