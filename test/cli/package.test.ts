@@ -25,6 +25,14 @@ test('the demo prints the values of its three graphs', () => {
   // One dynamic graph grows its cache by one row per step.
   assert.match(r.stdout, /^one dynamic graph, 4 decode steps: attention shapes \[1,1\] \[1,2\] \[1,3\] \[1,4\]$/m);
   assert.match(r.stdout, /^examples\/mlp\.webnn: probs\[2,3\] = \[0\.3732, 0\.2854, 0\.3415, 0\.3436, 0\.3212, 0\.3351\]$/m);
+  // First, text from the embedded model: 48 new tokens after "A list is", mostly words of its corpus (the Python
+  // documentation; held-out text is the reference vocabulary, which the model never trained on).
+  const generated = /^A list is([\s\S]*?)\n\[3 prompt tokens, 48 new tokens, first token after [\d.]+ ms, \d+ tokens\/s\]$/m.exec(r.stdout);
+  assert.ok(generated, r.stdout);
+  const vocab = new Set(readFileSync(`${root}/models/default/heldout.txt`, 'utf8').toLowerCase().match(/[a-z]+/g));
+  const words = generated[1]!.toLowerCase().match(/[a-z]+/g) ?? [];
+  assert.ok(words.length >= 10, `words in ${JSON.stringify(generated[1])}`);
+  assert.ok(words.filter((w) => vocab.has(w)).length / words.length >= 0.7, `mostly corpus words: ${JSON.stringify(generated[1])}`);
 });
 
 test('the README example runs and prints what its comment says', () => {
