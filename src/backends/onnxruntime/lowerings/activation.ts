@@ -1,7 +1,8 @@
 // Activations → ONNX.
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
-import { defineLowering, float, int, type Emitter } from '../emitter.js';
+import { defineLowering, float, int, type Emitter, type LoweringNode } from '../emitter.js';
+import * as stable from './stable-math.js';
 import { WHERE_TYPES } from './where.js';
 
 const RELU_TYPES: MLOperandDataType[] = ['float32', 'float16', 'int32', 'int8'];
@@ -20,25 +21,37 @@ defineLowering('relu', (n, e) => {
 });
 defineLowering('softmax', (n, e) => void e.node('Softmax', n.inputs, n.outputs, { axis: int(n.attrs.axis as number) }));
 
-// Same formula in ONNX and WebNN; ONNX HardSwish's fixed alpha 1/6 and beta 1/2 give WebNN's x·max(0, min(6, x+3))/6.
-for (const [op, onnxOp] of [
-  ['sigmoid', 'Sigmoid'], ['tanh', 'Tanh'], ['gelu', 'Gelu'], ['hardSwish', 'HardSwish'], ['softplus', 'Softplus'],
-  ['softsign', 'Softsign'],
-] as const) {
+// Same formula in ONNX and WebNN, and onnxruntime's kernels are within 5 ULP of the exact function
+// (test/ops/activation-accuracy.test.ts).
+for (const [op, onnxOp] of [['softplus', 'Softplus'], ['softsign', 'Softsign']] as const) {
   defineLowering(op, (n, e) => void e.node(onnxOp, n.inputs, n.outputs));
 }
 
+/** Runs a float32 formula on a float operand: float16 is cast to float32 and back, so its result is rounded once. */
+const inFloat32 = (n: LoweringNode, e: Emitter, formula: (x: string, out: string) => void) => {
+  e.castAround(n.outputTypes[0]!, ['float32'], 'float32', [n.inputs[0]!], n.outputs, ([x], [out]) => formula(x!, out!));
+};
+
+// Accurate formulations where the plain kernels lose the tails or cancel (stable-math.ts says how).
+defineLowering('sigmoid', (n, e) => inFloat32(n, e, (x, out) => void stable.sigmoid(e, x, out)));
+defineLowering('tanh', (n, e) => inFloat32(n, e, (x, out) => void stable.tanh(e, x, out)));
+defineLowering('gelu', (n, e) => inFloat32(n, e, (x, out) => void stable.gelu(e, x, out)));
+defineLowering('hardSwish', (n, e) => inFloat32(n, e, (x, out) => void stable.hardSwish(e, x, out)));
+
 const attr = (v: unknown) => float(v as number);
-defineLowering('elu', (n, e) => void e.node('Elu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
+defineLowering('elu', (n, e) => inFloat32(n, e, (x, out) => void stable.elu(e, x, n.attrs.alpha as number, out)));
 defineLowering('leakyRelu', (n, e) => void e.node('LeakyRelu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
-defineLowering('hardSigmoid', (n, e) => {
-  e.node('HardSigmoid', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha), beta: attr(n.attrs.beta) });
-});
-defineLowering('linear', (n, e) => {
-  const t = n.outputTypes[0]!;
-  const scaled = e.op('Mul', [n.inputs[0]!, scalar(e, t, n.attrs.alpha as number)]);
-  e.node('Add', [scaled, scalar(e, t, n.attrs.beta as number)], n.outputs);
-});
+// alpha·x + beta rounded once (stable.affine), so results near the zero crossing keep their relative accuracy;
+// the clamp after rounding is the clamp before it, as rounding is monotonic. Max and Min propagate NaN.
+defineLowering('hardSigmoid', (n, e) => inFloat32(n, e, (x, out) => {
+  const wide = n.outputTypes[0] === 'float32' ? 'float64' : 'float32';
+  const y = stable.affine(e, x, n.attrs.alpha as number, n.attrs.beta as number, wide);
+  e.op('Min', [e.op('Max', [y, scalar(e, 'float32', 0)]), scalar(e, 'float32', 1)], {}, out);
+}));
+defineLowering('linear', (n, e) => inFloat32(n, e, (x, out) => {
+  const wide = n.outputTypes[0] === 'float32' ? 'float64' : 'float32';
+  stable.affine(e, x, n.attrs.alpha as number, n.attrs.beta as number, wide, out);
+}));
 
 // max then min with the bounds that are present (absent and float NaN bounds are null): ONNX Max/Min take every
 // type, and onnxruntime's propagate a NaN input, as WebNN's max/min do.

@@ -1,0 +1,116 @@
+// Accuracy of the activations and element-wise float operators against float64 references
+// (test/support/reference-math.ts), in ULPs of the result type, over a sweep of [-30, 30]: a dense grid, values
+// spread over every binade down to the subnormals, the neighbourhoods of the points where formulas cancel, and
+// (outside the measured range) ±0, ±Infinity, NaN and large values, whose results must keep their class.
+//
+// The bounds are what tsnn's lowerings measure on onnxruntime-node's CPU provider, rounded up a little; where a bound
+// is onnxruntime's own kernel's, it says so. Subnormal results count in the subnormal spacing (absolute 2^-149),
+// which is what an underflowing exact result can be held to.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ml, MLGraphBuilder, type MLContext, type MLOperand } from '../../src/index.js';
+import { measure, opCases, sweepInputs, type OpAccuracy } from '../support/accuracy-sweep.js';
+import { REFERENCE, ulpError, type Precision } from '../support/reference-math.js';
+
+let ctx: MLContext;
+before(async () => {
+  ctx = await ml.createContext();
+});
+
+/** Largest error allowed over the float32 sweep, by case name (before any parenthesised options). */
+const FLOAT32_BOUNDS: Readonly<Record<string, number>> = {
+  sigmoid: 3, // exp(min(x, 0))·Sigmoid(|x|); onnxruntime's Sigmoid alone bottoms out near 6e-8 (1e8 ULP off)
+  tanh: 5, // onnxruntime's Tanh; x itself below 2^-12, where Tanh is 100 ULP off on subnormals
+  gelu: 3, // Mills-ratio tail below -1 (1 + erf cancelled to 1.7e7 ULP before), onnxruntime's Gelu above
+  softplus: 5, // onnxruntime's Softplus
+  softsign: 2, // onnxruntime's Softsign
+  hardSwish: 2, // x·(clip(x + 3, 0, 6)/6); onnxruntime's HardSwish is 1.6e4 ULP off next to -3
+  erf: 1,
+  exp: 1,
+  log: 3,
+  sqrt: 0.5,
+  sin: 2, // on [-30, 30]; no bound is claimed for large arguments
+  cos: 2,
+  tan: 1.5,
+  reciprocal: 0.5,
+  abs: 0,
+  neg: 0,
+  relu: 0,
+  elu: 4, // Kahan's expm1; onnxruntime's Elu returns 0 for |x| < 3e-8
+  leakyRelu: 0.5,
+  hardSigmoid: 0.5, // alpha·x + beta rounded once (float64); float32 arithmetic cancels near the zero crossing
+  linear: 0.5, // likewise
+};
+
+/** Every float16 result is computed in float32 and rounded once: within half an ULP, plus double rounding. */
+const FLOAT16_BOUND = 0.501;
+
+const boundOf = (p: Precision, name: string): number => {
+  if (p === 'float16') return name.startsWith('abs') || name.startsWith('neg') || name.startsWith('relu') ? 0 : FLOAT16_BOUND;
+  const bound = FLOAT32_BOUNDS[name.replace(/\(.*$/, '')];
+  if (bound === undefined) throw new Error(`no float32 bound for ${name}`);
+  return bound + 1e-6; // the reference's own error
+};
+
+const format = (r: OpAccuracy) =>
+  `${r.name}: max ${r.maxUlp.toFixed(3)} ULP` + (r.maxUlp > 0 ? ` at x = ${r.worstX} (got ${r.worstY}, exact ${r.worstRef})` : '');
+
+for (const p of ['float32', 'float16'] as const) {
+  describe(`${p} accuracy over [-30, 30]`, () => {
+    const xs = sweepInputs(p, 1 << 18);
+    for (const c of opCases(p)) {
+      test(c.name, async (t) => {
+        const r = await measure(ctx, p, c, xs);
+        t.diagnostic(format(r));
+        assert.ok(r.maxUlp <= boundOf(p, c.name), `${format(r)}; bound ${boundOf(p, c.name)} ULP`);
+        assert.deepEqual(r.mismatches, [], `${c.name}: special and out-of-range inputs keep their result's class`);
+      });
+    }
+  });
+}
+
+/** Runs one op on float32 values. */
+async function run(op: (b: MLGraphBuilder, x: MLOperand) => MLOperand, values: number[]): Promise<number[]> {
+  const b = new MLGraphBuilder(ctx);
+  const x = b.input('x', { dataType: 'float32', shape: [values.length] });
+  const graph = await b.build({ y: op(b, x) });
+  const out = await ctx.compute(graph, { x: Float32Array.from(values) });
+  graph.destroy();
+  return Array.from(out.y!.data as Float32Array);
+}
+
+describe('the tails issue 10 reported', () => {
+  test('sigmoid(-16), sigmoid(-20), sigmoid(-100) and gelu(-5) are within 3 ULP', async () => {
+    const ys = await run((b, x) => b.sigmoid(x), [-16, -20, -100]);
+    for (const [i, x] of [-16, -20, -100].entries()) assert.ok(ulpError('float32', ys[i]!, REFERENCE.sigmoid(x)) <= 3, `sigmoid(${x}) = ${ys[i]}`);
+    assert.ok(Math.abs(ys[0]! / 1.1253517e-7 - 1) < 1e-6 && Math.abs(ys[1]! / 2.0611537e-9 - 1) < 1e-6);
+    const [g] = await run((b, x) => b.gelu(x), [-5]);
+    assert.ok(ulpError('float32', g!, REFERENCE.gelu(-5)) <= 3 && Math.abs(g! / -1.4332579e-6 - 1) < 1e-6, `gelu(-5) = ${g}`);
+  });
+
+  test('elu keeps tiny negative inputs (expm1, not exp(x) - 1)', async () => {
+    const xs = [-1e-8, -(2 ** -30), -1e-30, -1e-40];
+    const ys = await run((b, x) => b.elu(x, { alpha: 1 }), xs);
+    xs.forEach((x, i) => assert.ok(ulpError('float32', ys[i]!, Math.expm1(Math.fround(x))) <= 1, `elu(${x}) = ${ys[i]}`));
+  });
+});
+
+describe('special values behave as the plain onnxruntime kernels did', () => {
+  const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+  const cases: [string, (b: MLGraphBuilder, x: MLOperand) => MLOperand, [number, number][]][] = [
+    ['sigmoid', (b, x) => b.sigmoid(x), [[NaN, NaN], [-Infinity, 0], [Infinity, 1], [0, 0.5], [-0, 0.5], [-200, 0], [200, 1]]],
+    ['tanh', (b, x) => b.tanh(x), [[NaN, NaN], [-Infinity, -1], [Infinity, 1], [-0, -0], [0, 0], [-1e-40, Math.fround(-1e-40)]]],
+    // -Infinity·Φ(-Infinity) is -Infinity·0: NaN, as the spec's formula and onnxruntime's Gelu give.
+    ['gelu', (b, x) => b.gelu(x), [[NaN, NaN], [-Infinity, NaN], [Infinity, Infinity], [-0, -0], [0, 0], [3e38, Math.fround(3e38)]]],
+    ['elu', (b, x) => b.elu(x), [[NaN, NaN], [-Infinity, -1], [Infinity, Infinity], [-0, -0], [0, 0], [-200, -1], [3e38, Math.fround(3e38)]]],
+    ['hardSwish', (b, x) => b.hardSwish(x), [[NaN, NaN], [-Infinity, NaN], [Infinity, Infinity], [-0, -0], [-3, -0], [3, 3], [3e38, Math.fround(3e38)]]],
+    ['hardSigmoid', (b, x) => b.hardSigmoid(x), [[NaN, NaN], [-Infinity, 0], [Infinity, 1], [0, 0.5], [-2.5, 0]]],
+    ['linear', (b, x) => b.linear(x, { alpha: 2, beta: -1 }), [[NaN, NaN], [-Infinity, -Infinity], [Infinity, Infinity], [0.5, 0], [3e38, Infinity]]],
+  ];
+  for (const [name, op, pairs] of cases) {
+    test(name, async () => {
+      const ys = await run(op, pairs.map(([x]) => x));
+      pairs.forEach(([x, want], i) => assert.ok(same(ys[i]!, want), `${name}(${x}) = ${ys[i]}, expected ${want}`));
+    });
+  }
+});
