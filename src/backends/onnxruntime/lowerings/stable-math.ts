@@ -87,19 +87,22 @@ export function hardSwish(e: Emitter, x: string, out?: string): string {
 }
 
 /**
- * expm1(c) for c in [-20, 0] by Kahan's method: with w = exp(c), (w - 1)·c / log(w) cancels the rounding error
- * of w; w = 1 means c is below half an ULP of 1, where expm1(c) = c (-0 and NaN included).
+ * expm1(c) for c in [-20, 0] by Kahan's method: with w = exp(c), c·(w - 1)/log(w) cancels the rounding error of w.
+ * Where w rounds to 1 (|c| below half an ULP of 1) the quotient is 0/0; subtracting a tiny d from numerator and
+ * denominator turns it into d/d = 1, so the result is c there (-0 and NaN included), and changes nothing elsewhere
+ * (both are at least 2^-25 in magnitude). No Where: onnxruntime's is slow and drops the sign of a -0 it selects.
  */
 function expm1(e: Emitter, c: string): string {
+  const d = f32(e, 2 ** -100);
   const w = e.op('Exp', [c]);
-  const ratio = e.op('Div', [e.op('Mul', [e.op('Sub', [w, f32(e, 1)]), c]), e.op('Log', [w])]);
-  return e.op('Where', [e.op('Less', [w, f32(e, 1)]), ratio, c]);
+  const ratio = e.op('Div', [e.op('Sub', [e.op('Sub', [w, f32(e, 1)]), d]), e.op('Sub', [e.op('Log', [w]), d])]);
+  return e.op('Mul', [c, ratio]);
 }
 
-/** elu(x) = x above 0, else alpha·expm1(x); expm1 at -20 already rounds to -1, so the clip changes nothing. */
+/** elu(x) = max(0, x) + alpha·expm1(min(0, x)); expm1 at -20 already rounds to -1, so the clip changes nothing. */
 export function elu(e: Emitter, x: string, alpha: number, out?: string): string {
   const negative = e.op('Mul', [expm1(e, e.op('Clip', [x, f32(e, -20), f32(e, 0)])), f32(e, alpha)]);
-  return e.op('Where', [e.op('Greater', [x, f32(e, 0)]), x, negative], {}, out);
+  return e.op('Add', [e.op('Relu', [x]), negative], {}, out);
 }
 
 /**
