@@ -72,6 +72,18 @@ export const REFERENCE = {
   linear: (alpha: number, beta: number) => (x: number) => alpha * x + beta,
 } as const;
 
+/**
+ * linear and hardSigmoid as the spec decomposes them (builder.mul, then builder.add, in the operand's type): alpha·x
+ * is rounded to the precision before beta is added. tsnn computes that for float32; against the exact alpha·x + beta
+ * its relative error is unbounded next to the zero crossing, where the sum cancels. (float16 runs in float32, where
+ * the float16 product is exact, so it is rounded once.)
+ */
+export const STEPWISE = {
+  linear: (p: Precision, alpha: number, beta: number) => (x: number) => roundTo(p, roundTo(p, alpha * x) + beta),
+  hardSigmoid: (p: Precision, alpha: number, beta: number) => (x: number) =>
+    Math.max(0, Math.min(1, roundTo(p, roundTo(p, alpha * x) + beta))),
+} as const;
+
 export type Precision = 'float32' | 'float16';
 
 /** Rounds a float64 to the precision's nearest value. */

@@ -1,11 +1,10 @@
 // Float32 formulations of activations whose direct ONNX forms lose accuracy on onnxruntime's CPU provider: the
 // sigmoid's negative tail (its Sigmoid kernel is an approximation that bottoms out near 6e-8), GELU's negative tail
-// (1 + erf(x/√2) cancels), expm1 near 0 (exp(x) - 1 cancels in ELU), and the products that cancel against an
-// offset in linear and hardSigmoid. Each builds float32 values from float32 names; float16 callers cast around
-// them so that float16 results are rounded once.
+// (1 + erf(x/√2) cancels), expm1 near 0 (exp(x) - 1 cancels in ELU) and hardSwish next to -3. Each builds float32
+// values from float32 names; float16 callers cast around them so that float16 results are rounded once.
 import { encodeScalar } from '../../../graph/cast.js';
 import { OnnxDataType } from '../../../onnx/schema.js';
-import { int, type Emitter } from '../emitter.js';
+import { float, int, type Emitter } from '../emitter.js';
 
 const f32 = (e: Emitter, v: number) => e.initializer('float32', [], encodeScalar('float32', v));
 
@@ -30,15 +29,6 @@ function polynomial(e: Emitter, u: string, c: readonly number[]): string {
 export function sigmoid(e: Emitter, x: string, out?: string): string {
   const tail = e.op('Exp', [e.op('Min', [x, f32(e, 0)])]);
   return e.op('Mul', [tail, e.op('Sigmoid', [e.op('Abs', [x])])], {}, out);
-}
-
-/**
- * tanh(x) = x below 2^-12 in magnitude (within 0.5 ULP there); onnxruntime's Tanh is 100 ULP off on subnormals.
- * (onnxruntime's Where turns a -0 taken from its true branch into +0, so values that may be -0 go in the false one.)
- */
-export function tanh(e: Emitter, x: string, out?: string): string {
-  const notTiny = e.op('GreaterOrEqual', [e.op('Abs', [x]), f32(e, 2 ** -12)]);
-  return e.op('Where', [notTiny, e.op('Tanh', [x]), x], {}, out);
 }
 
 /**
@@ -78,12 +68,12 @@ export function gelu(e: Emitter, x: string, out?: string): string {
 }
 
 /**
- * hardSwish(x) = x·(clip(x + 3, 0, 6)/6), the spec's formula: x + 3 is exact near -3, where onnxruntime's HardSwish
- * (x·clip(x/6 + 1/2, 0, 1), with 1/6 rounded) cancels. Clip keeps NaN.
+ * hardSwish(x) = x·min(max((x + 3)/6, 0), 1), the spec's formula, as x·HardSigmoid(x + 3) with alpha 1/6 and beta 0:
+ * x + 3 is exact near -3, where onnxruntime's HardSwish (x·clip(x/6 + 1/2, 0, 1), with 1/6 rounded) cancels.
  */
 export function hardSwish(e: Emitter, x: string, out?: string): string {
-  const clipped = e.op('Clip', [e.op('Add', [x, f32(e, 3)]), f32(e, 0), f32(e, 6)]);
-  return e.op('Mul', [x, e.op('Div', [clipped, f32(e, 6)])], {}, out); // dividing first cannot overflow
+  const gate = e.op('HardSigmoid', [e.op('Add', [x, f32(e, 3)])], { alpha: float(1 / 6), beta: float(0) });
+  return e.op('Mul', [x, gate], {}, out);
 }
 
 /**
@@ -103,15 +93,4 @@ function expm1(e: Emitter, c: string): string {
 export function elu(e: Emitter, x: string, alpha: number, out?: string): string {
   const negative = e.op('Mul', [expm1(e, e.op('Clip', [x, f32(e, -20), f32(e, 0)])), f32(e, alpha)]);
   return e.op('Add', [e.op('Relu', [x]), negative], {}, out);
-}
-
-/**
- * alpha·x + beta rounded once: in float64 for float32 operands (a float32 product is exact there), in float32 for
- * float16 ones (likewise). `wide` says which.
- */
-export function affine(e: Emitter, x: string, alpha: number, beta: number, wide: 'float32' | 'float64', out?: string): string {
-  if (wide === 'float32') return e.op('Add', [e.op('Mul', [x, f32(e, alpha)]), f32(e, beta)], {}, out);
-  const xd = e.op('Cast', [x], { to: int(OnnxDataType.DOUBLE) });
-  const yd = e.op('Add', [e.op('Mul', [xd, f64(e, alpha)]), f64(e, beta)]);
-  return e.cast(yd, 'float32', out);
 }
