@@ -14,9 +14,12 @@
 // processes alternate ABBA over --rounds rounds per side. A process loads one model into a raw
 // ort.InferenceSession with the backend's session options, warms up, and times --runs session.run calls on the same
 // input; its median is one sample. Reported per op: the median and range of those samples for each side, the
-// ratio of the medians, and (less sensitive to other processes) the median over processes of each one's fastest
-// run, with their ratio.
+// ratio of the medians; then, less sensitive to other processes, the median over processes of each one's fastest
+// run, and of its kernel time (per node, the fastest of 20 profiled runs, summed over the nodes), with their ratios.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { ml, MLGraphBuilder, type MLOperand } from '../src/index.js';
@@ -25,7 +28,6 @@ import { lowerToOnnx } from '../src/backends/onnxruntime/lower.js';
 import { sessionOptions } from '../src/backends/onnxruntime/backend.js';
 import { Emitter, float } from '../src/backends/onnxruntime/emitter.js';
 import { encodeModel, type OnnxModel } from '../src/onnx/schema.js';
-import { encodeScalar } from '../src/graph/cast.js';
 import { describeMachine, median, watchOtherLoad } from './support.js';
 
 const argv = process.argv.slice(2);
@@ -43,20 +45,11 @@ interface OpSpec {
   plain: (e: Emitter) => void;
 }
 
-const scalar = (e: Emitter, v: number) => e.initializer('float32', [], encodeScalar('float32', v));
 const OPS: Record<string, OpSpec> = {
   sigmoid: { webnn: (b, x) => b.sigmoid(x), plain: (e) => void e.node('Sigmoid', ['x'], ['y']) },
   gelu: { webnn: (b, x) => b.gelu(x), plain: (e) => void e.node('Gelu', ['x'], ['y']) },
-  tanh: { webnn: (b, x) => b.tanh(x), plain: (e) => void e.node('Tanh', ['x'], ['y']) },
   elu: { webnn: (b, x) => b.elu(x), plain: (e) => void e.node('Elu', ['x'], ['y'], { alpha: float(1) }) },
-  hardSigmoid: {
-    webnn: (b, x) => b.hardSigmoid(x),
-    plain: (e) => void e.node('HardSigmoid', ['x'], ['y'], { alpha: float(Math.fround(0.2)), beta: float(0.5) }),
-  },
-  linear: {
-    webnn: (b, x) => b.linear(x, { alpha: 0.5, beta: -1 }),
-    plain: (e) => void e.node('Add', [e.op('Mul', ['x', scalar(e, 0.5)]), scalar(e, -1)], ['y']),
-  },
+  hardSwish: { webnn: (b, x) => b.hardSwish(x), plain: (e) => void e.node('HardSwish', ['x'], ['y']) },
 };
 
 function onnxModel(build: (e: Emitter) => void): OnnxModel {
@@ -110,12 +103,37 @@ async function child(opName: string, side: 'lowered' | 'plain', runs: number, th
   }
   const y = (await session.run(feeds)).y!.data as Float32Array;
   await session.release();
-  console.log(JSON.stringify({ medianMs: median(ms), minMs: Math.min(...ms), nodes: model.graph.node.length, y: Array.from(y.subarray(0, 4096)) }));
+  const kernelUs = await kernelTime(encodeModel(model), options, feeds);
+  console.log(JSON.stringify({ medianMs: median(ms), minMs: Math.min(...ms), kernelUs, nodes: model.graph.node.length, y: Array.from(y.subarray(0, 4096)) }));
+}
+
+/**
+ * The sum over the model's nodes of each node's fastest kernel time in 20 profiled runs (onnxruntime's profiler):
+ * the work itself, which other processes on the machine disturb much less than wall time.
+ */
+async function kernelTime(bytes: Uint8Array, options: ort.InferenceSession.SessionOptions, feeds: Record<string, ort.Tensor>): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsnn-bench-'));
+  try {
+    const session = await ort.InferenceSession.create(bytes, { ...options, enableProfiling: true, profileFilePrefix: join(dir, 'p') });
+    for (let i = 0; i < 20; i++) await session.run(feeds);
+    await session.endProfiling();
+    await session.release();
+    const events: { cat: string; name: string; dur: number }[] = [];
+    for (const f of readdirSync(dir)) events.push(...(JSON.parse(readFileSync(join(dir, f), 'utf8')) as typeof events));
+    const fastest = new Map<string, number>();
+    for (const ev of events) {
+      if (ev.cat !== 'Node' || !ev.name.endsWith('_kernel_time')) continue;
+      fastest.set(ev.name, Math.min(fastest.get(ev.name) ?? Infinity, ev.dur));
+    }
+    return [...fastest.values()].reduce((a, b) => a + b, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- parent: alternate the sides --------------------------------------------------------------------------------
 
-interface Sample { medianMs: number; minMs: number; nodes: number; y: number[] }
+interface Sample { medianMs: number; minMs: number; kernelUs: number; nodes: number; y: number[] }
 
 function runChild(op: string, side: string, runs: number, threads: number | undefined): Sample {
   const script = fileURLToPath(import.meta.url);
@@ -141,7 +159,8 @@ async function main(): Promise<void> {
   console.log(`accurate activation lowerings vs the plain ONNX op: float32 [${LENGTH}] input uniform in [-10, 10)`);
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; node ${machine.node}; onnxruntime-node ${machine.onnxruntime}`);
   console.log(`each sample: median of ${runs} session.run calls in a fresh process; ${rounds} samples per side, ABBA; intra-op threads: ${threads ?? 'onnxruntime default'}\n`);
-  const header = ['op', 'nodes', 'plain ms (range)', 'lowered ms (range)', 'lowered/plain', 'fastest runs: plain, lowered ms', 'ratio'];
+  const header = ['op', 'nodes', 'plain ms (range)', 'lowered ms (range)', 'lowered/plain', 'fastest runs: plain, lowered ms', 'ratio',
+    'kernels: plain, lowered ms', 'ratio'];
   console.log(header.join(' | '));
   const results = [];
   for (const op of ops) {
@@ -159,13 +178,14 @@ async function main(): Promise<void> {
     for (let i = 0; i < a.length; i++) if (Math.abs(b[i]!) >= 0.05) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
     const stat = (s: Sample[]) => {
       const m = s.map((x) => x.medianMs);
-      return { median: median(m), min: Math.min(...m), max: Math.max(...m), fastest: median(s.map((x) => x.minMs)) };
+      return { median: median(m), min: Math.min(...m), max: Math.max(...m), fastest: median(s.map((x) => x.minMs)), kernelMs: median(s.map((x) => x.kernelUs)) / 1e3 };
     };
     const lowered = stat(samples.lowered);
     const plain = stat(samples.plain);
     const fmt = (s: { median: number; min: number; max: number }) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
     console.log([op, `${samples.plain[0]!.nodes} → ${samples.lowered[0]!.nodes}`, fmt(plain), fmt(lowered), (lowered.median / plain.median).toFixed(2),
-      `${plain.fastest.toFixed(2)}, ${lowered.fastest.toFixed(2)}`, (lowered.fastest / plain.fastest).toFixed(2)].join(' | '));
+      `${plain.fastest.toFixed(2)}, ${lowered.fastest.toFixed(2)}`, (lowered.fastest / plain.fastest).toFixed(2),
+      `${plain.kernelMs.toFixed(3)}, ${lowered.kernelMs.toFixed(3)}`, (lowered.kernelMs / plain.kernelMs).toFixed(2)].join(' | '));
     if (otherLoad !== undefined && otherLoad > 0.1) console.log(`  warning: other processes kept ${otherLoad.toFixed(2)} cores busy meanwhile; rerun on an idle machine`);
     if (!(worst < 1e-5)) throw new Error(`${op}: the sides disagree (relative difference ${worst.toExponential(2)} where |y| ≥ 0.05)`);
     results.push({ op, lowered, plain, ratio: lowered.median / plain.median, otherLoadCores: otherLoad });
