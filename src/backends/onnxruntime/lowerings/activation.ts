@@ -43,7 +43,7 @@ defineLowering('elu', (n, e) => inFloat32(n, e, (x, out) => void stable.elu(e, x
 defineLowering('leakyRelu', (n, e) => void e.node('LeakyRelu', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha) }));
 // alpha·x rounded, then + beta rounded, in the operand's type: the spec's decomposition (builder.mul, builder.add),
 // which onnxruntime's HardSigmoid and Mul + Add reproduce bit for bit. Near the zero crossing that cancels (the
-// relative error there is unbounded, the absolute error within an ULP of beta), as the spec's formula does.
+// relative error there is unbounded, the absolute error within an ULP of beta), as the spec's decomposition does.
 defineLowering('hardSigmoid', (n, e) => {
   e.node('HardSigmoid', n.inputs, n.outputs, { alpha: attr(n.attrs.alpha), beta: attr(n.attrs.beta) });
 });

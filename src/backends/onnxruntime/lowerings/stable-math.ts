@@ -43,8 +43,9 @@ function expHalfSquare(e: Emitter, u: string): [string, string] {
   return [e.op('Exp', [big]), e.op('Exp', [small])];
 }
 
-// Mills' ratio m(u) = Φ(-u)/φ(u) on [1, 16] as the continued fraction 1/(u + 1/(u + h(u))), with h a rational
-// fitted here (relative error of m below 3e-8; Horner's scheme on positive terms keeps float32 rounding small).
+// Mills' ratio m(u) = Φ(-u)/φ(u) on [1, 16] as the continued fraction 1/(u + 1/(u + h(u))), with h a rational fitted
+// for tsnn (least squares weighted by h's effect on m; m within 3e-8 relative, and Horner's scheme on positive terms
+// keeps the float32 rounding small: m within 1.7·2^-24 as evaluated).
 const MILLS_H_NUM = [40.63140869140625, 12.510625839233398, 2.0149714946746826];
 const MILLS_H_DEN = [32.40279006958008, 21.141014099121094, 6.452270984649658, 1];
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -52,7 +53,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /**
  * gelu(x) = x·Φ(x). Below x = -1, x·Φ(x) = -u·φ(u)·m(u) with u = -x: the exp(-u²/2) factor is computed without
  * cancellation (see expHalfSquare) and Mills' ratio by a short continued fraction. Above it, onnxruntime's Gelu is
- * within 2.2 ULP. u is clipped to [1, 16] (below -16 the result underflows to -0 either way).
+ * within 2.2 ULP. u is clipped to [1, 16] (below -16 the result underflows to zero either way).
  */
 export function gelu(e: Emitter, x: string, out?: string): string {
   const u = e.op('Clip', [e.op('Neg', [x]), f32(e, 1), f32(e, 16)]);
