@@ -165,6 +165,25 @@ def _ceil_1digit(x: float) -> float:
     return float(f"{math.ceil(x / 10 ** e)}e{e}")
 
 
+def load_onnx_weights(model: LlamaForCausalLM, path: str) -> None:
+    """Fills the model from an ONNX file this module wrote (initializers named like the state dict, Linear
+    weights stored transposed as "<name>.T"), so a committed folder can be re-exported without its training
+    checkpoint."""
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    state = {}
+    for name, p in model.state_dict().items():
+        if name in inits:
+            a = inits[name]
+        elif name + ".T" in inits:
+            a = inits[name + ".T"].T
+        else:
+            raise ValueError(f"{path}: no initializer for {name}")
+        if tuple(a.shape) != tuple(p.shape):
+            raise ValueError(f"{path}: {name} has shape {list(a.shape)}, the config says {list(p.shape)}")
+        state[name] = torch.from_numpy(np.ascontiguousarray(a))
+    model.load_state_dict(state)
+
+
 def _rows(t: torch.Tensor) -> List[List[float]]:
     return [[float(x) for x in row] for row in t.tolist()]
 

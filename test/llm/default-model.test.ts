@@ -3,7 +3,9 @@
 // Python tokenizer did, and its greedy text is made of the corpus's words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkFolder, loadTokenizer, readJson, type LlamaReference } from '../support/llama-reference.js';
@@ -50,4 +52,26 @@ test('models/default: the tokenizer round-trips held-out text, and greedy text i
   assert.ok(words.length >= 5, `greedy text has words: ${JSON.stringify(ref.greedy.text)}`);
   const known = words.filter((w) => vocab.has(w)).length;
   assert.ok(known / words.length >= 0.8, `${known}/${words.length} known words in ${JSON.stringify(ref.greedy.text)}`);
+});
+
+const PYTHON = '/usr/bin/python3';
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
+const skipExport = skip || (hasTorch ? false : `${PYTHON} with Debian's python3-torch and python3-onnx is absent`);
+
+test('models/default: re-exported from its own ONNX weights, it gives the committed reference', { skip: skipExport }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'llama-default-'));
+  try {
+    const ref = readJson<LlamaReference>(dir, 'reference.json');
+    const script = fileURLToPath(new URL('../../scripts/export-llama.py', import.meta.url));
+    execFileSync(PYTHON, [script, '--config', join(dir, 'config.json'), '--weights', join(dir, 'onnx', 'model.onnx'),
+      '--tokenizer', join(dir, 'tokenizer.json'), '--prompt', ref.prompt, '--out', join(out, 'm')], { stdio: 'pipe' });
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
+      assert.equal(readFileSync(join(out, 'm', f), 'utf8'), readFileSync(join(dir, f), 'utf8'), f);
+    const again = readJson<LlamaReference>(join(out, 'm'), 'reference.json');
+    assert.deepEqual(again.prompt_ids, ref.prompt_ids);
+    assert.deepEqual(again.greedy.new_ids, ref.greedy.new_ids);
+    again.prefill.logits.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(x - ref.prefill.logits[i][j]) <= 1e-5)));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
