@@ -1,5 +1,5 @@
 // MLContext: tensors, their reads and writes, and dispatch, ordered on one timeline per context.
-import type { Backend, HostTensor } from '../backends/backend.js';
+import { isResident, type Backend, type HostTensor } from '../backends/backend.js';
 import { ALL_DATA_TYPES, viewAs, type TypedArray } from '../graph/dtypes.js';
 import type { OperandDescriptor } from '../graph/ir.js';
 import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
@@ -128,6 +128,7 @@ export class MLContext {
     const state: TensorInternals = {
       context: this, desc, ...flags, data, byteLength: data.byteLength, destroyed: false, pendingReads: new Set(),
       releaseAfterQueuedWork: () => void this.#enqueueAlways(() => {
+        if (isResident(state.backendHandle)) state.backendHandle.release();
         state.data = EMPTY;
         state.backendHandle = undefined;
       }).catch(() => undefined),
@@ -166,6 +167,22 @@ export class MLContext {
     return t;
   }
 
+  /** Brings a tensor's memory back from the backend it stayed with (ResidentMemory), on the timeline. */
+  async #home(t: TensorInternals): Promise<void> {
+    if (!isResident(t.backendHandle)) return;
+    const memory = t.backendHandle;
+    t.backendHandle = undefined;
+    t.data = await memory.take();
+  }
+
+  /** A tensor about to be overwritten whole: its resident memory is freed rather than brought back. */
+  #fresh(t: TensorInternals): void {
+    if (!isResident(t.backendHandle)) return;
+    t.backendHandle.release();
+    t.backendHandle = undefined;
+    t.data = new Uint8Array(new ArrayBuffer(t.byteLength));
+  }
+
   writeTensor(tensor: MLTensor, inputData: AllowSharedBufferSource): void {
     const t = this.#ownTensor(tensor, 'writeTensor');
     if (!t.writable) throw new TypeError('writeTensor: the tensor was not created writable');
@@ -174,6 +191,7 @@ export class MLContext {
     if (this.#pending === 0) {
       // Nothing queued that could read or write this tensor first: copying now is the same as copying at
       // the write's turn on the timeline, and saves a staging buffer.
+      this.#fresh(t);
       t.data.set(byteView(inputData));
       t.error = undefined;
       return;
@@ -181,6 +199,7 @@ export class MLContext {
     const bytes = copyBytes(inputData); // the caller may reuse its buffer as soon as we return
     // Runs even if the tensor is destroyed meanwhile: a dispatch queued before the destroy still reads these bytes.
     void this.#enqueue(() => {
+      this.#fresh(t);
       t.data.set(bytes);
       t.error = undefined;
     }).catch(() => undefined);
@@ -198,9 +217,11 @@ export class MLContext {
     return new Promise<ArrayBuffer | undefined>((resolve, reject) => {
       // Pending until its turn on the timeline; destroying the tensor first rejects it (InvalidStateError).
       t.pendingReads.add(reject);
-      this.#enqueue(() => {
-        if (!t.pendingReads.delete(reject)) return undefined; // already rejected by destroy()
+      this.#enqueue(async () => {
+        if (!t.pendingReads.has(reject)) return undefined; // already rejected by destroy()
         if (t.error) throw t.error;
+        await this.#home(t);
+        if (!t.pendingReads.delete(reject)) return undefined; // destroyed while the memory came back
         if (outputData === undefined) return t.data.slice().buffer;
         if (isDetached(outputData)) throw new TypeError('readTensor: the output buffer was detached while the read was queued');
         byteView(outputData).set(t.data);
@@ -237,6 +258,7 @@ export class MLContext {
       // Tensors and the graph destroyed after this call keep their memory until this step has run (their release is
       // queued behind it), so the dispatch runs as issued.
       const bound: [TensorInternals, HostTensor][] = [];
+      if (!g.compiled.keepsMemory) for (const t of [...ins.values(), ...outs.values()]) await this.#home(t);
       const host = (named: Map<string, TensorInternals>): Record<string, HostTensor> => {
         const out: Record<string, HostTensor> = Object.create(null) as Record<string, HostTensor>; // names may be "__proto__"
         for (const [name, t] of named) {

@@ -25,7 +25,30 @@ export interface HostTensor {
   handle?: unknown;
 }
 
+/**
+ * Memory a backend keeps with itself between runs (the onnxruntime worker thread keeps the tensors its graphs ran
+ * on), so a tensor that only dispatches use — a KV cache — never travels back and forth. While it is away the
+ * tensor's `data` is empty and its handle is this.
+ */
+export interface ResidentMemory {
+  readonly resident: true;
+  /** Brings the bytes back (they leave the backend). */
+  take(): Promise<Uint8Array>;
+  /** Frees the memory; its contents are no longer needed. */
+  release(): void;
+}
+
+export function isResident(handle: unknown): handle is ResidentMemory {
+  return typeof handle === 'object' && handle !== null && (handle as { resident?: unknown }).resident === true;
+}
+
 export interface CompiledGraph {
+  /**
+   * Whether run() takes tensors whose memory is resident with this backend (their handle), and may leave the memory
+   * of the tensors it ran on resident (setting their handle and emptying their data). Otherwise the context brings
+   * resident memory home before run().
+   */
+  readonly keepsMemory?: boolean;
   /** Runs the graph; every output of the graph is written into `outputs[name].data`. */
   run(inputs: Readonly<Record<string, HostTensor>>, outputs: Readonly<Record<string, HostTensor>>): Promise<void>;
   release(): Promise<void>;

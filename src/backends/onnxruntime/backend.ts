@@ -4,13 +4,13 @@
 import { execFile } from 'node:child_process';
 import ort from 'onnxruntime-node';
 import type { GraphIR } from '../../graph/ir.js';
-import { viewAs } from '../../graph/dtypes.js';
+import { DTYPES, viewAs } from '../../graph/dtypes.js';
 import { boundaryDescriptor } from './subbyte.js';
-import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
+import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor, ResidentMemory } from '../backend.js';
 import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
 import { privateCopies } from './weights-copy.js';
-import { onnxruntimePath, OrtWorker, type WireTensor } from './worker-client.js';
+import { onnxruntimePath, OrtWorker, WorkerMemory, type WireTensor } from './worker-client.js';
 import { workOf } from './cost.js';
 import { computeFloat16InFloat32 } from './float16.js';
 import { lowerToOnnx, type LoweredModel } from './lower.js';
@@ -114,7 +114,21 @@ const SHORT_RUN_MS = 1;
  * A graph whose session lives in the context's worker thread. A run moves the tensors' memory to the worker and back
  * (ArrayBuffer transfer: nothing is copied), so the JavaScript thread is free while onnxruntime computes.
  */
+const EMPTY = new Uint8Array(0);
+
+/** Memory that was in a worker that died: reading it fails with the reason; writing the tensor gives it new memory. */
+class LostMemory implements ResidentMemory {
+  readonly resident = true;
+  constructor(private readonly reason: Error) {}
+  take(): Promise<Uint8Array> {
+    return Promise.reject(new Error(`the tensor's memory was lost with the onnxruntime worker: ${this.reason.message}`));
+  }
+  release(): void {}
+}
+
 class WorkerGraph implements CompiledGraph {
+  /** Tensors' memory stays in the worker after a run, so what only dispatches use never travels again. */
+  readonly keepsMemory = true;
   /** Recent run time (ms, exponentially weighted); undefined before the first run. */
   private recentMs: number | undefined;
 
@@ -127,14 +141,22 @@ class WorkerGraph implements CompiledGraph {
 
   async run(inputs: Readonly<Record<string, HostTensor>>, outputs: Readonly<Record<string, HostTensor>>): Promise<void> {
     const hosts = [...Object.values(inputs), ...Object.values(outputs)];
+    const transfer: ArrayBuffer[] = [];
+    // Memory already in this worker is named; other memory goes with the run (and stays there).
+    const inWorker = (t: HostTensor) => (t.handle instanceof WorkerMemory && t.handle.worker === this.worker ? t.handle : undefined);
+    const memories = hosts.map(inWorker);
     const wire = (names: Map<string, string>, named: Readonly<Record<string, HostTensor>>): WireTensor[] =>
       Object.entries(named).map(([name, t]) => {
         const { dataType, shape } = boundaryDescriptor({ dataType: t.dataType, shape: [...t.shape] });
-        return { name: names.get(name)!, type: dataType, dims: shape, buffer: t.data.buffer as ArrayBuffer, byteOffset: t.data.byteOffset, byteLength: t.data.byteLength };
+        const byteLength = shape.reduce((a, d) => a * d, 1) * DTYPES[dataType].bytes;
+        const memory = inWorker(t);
+        if (memory) return { name: names.get(name)!, type: dataType, dims: shape, tensor: memory.id, byteOffset: 0, byteLength };
+        const buffer = t.data.buffer as ArrayBuffer;
+        transfer.push(buffer);
+        return { name: names.get(name)!, type: dataType, dims: shape, tensor: this.worker.newTensorId(), buffer, byteOffset: t.data.byteOffset, byteLength };
       });
     const feeds = wire(this.inputNames, inputs);
     const fetches = wire(this.outputNames, outputs);
-    const sizes = hosts.map((t) => t.data.buffer.byteLength);
     const back = [...feeds, ...fetches];
     let reply;
     const t0 = performance.now();
@@ -142,17 +164,24 @@ class WorkerGraph implements CompiledGraph {
       // A graph that recently ran in well under a millisecond is waited for on the spot (for at most that long):
       // an asynchronous wake-up would cost more than such a step. Longer runs leave the JavaScript thread free.
       const waitMs = this.recentMs !== undefined && this.recentMs < SHORT_RUN_MS ? SHORT_RUN_MS : 0;
-      reply = await this.worker.request({ type: 'run', graph: this.id, feeds, fetches }, back.map((w) => w.buffer), waitMs);
+      reply = await this.worker.request({ type: 'run', graph: this.id, feeds, fetches }, transfer, waitMs);
     } catch (err) {
-      // The worker died with the memory: tensors whose memory went get fresh zeroed memory, their contents are lost.
+      // The worker died with the memory it had (resident, or transferred with this run: its buffer is detached here):
+      // those tensors are left empty; reads of them reject, a write gives them new memory.
       hosts.forEach((t, i) => {
-        if (t.data.buffer.byteLength !== sizes[i]) t.data = new Uint8Array(new ArrayBuffer(sizes[i]!), back[i]!.byteOffset, back[i]!.byteLength);
+        if (!memories[i] && t.data.buffer.byteLength > 0) return;
+        t.data = EMPTY;
+        t.handle = new LostMemory(err as Error);
       });
       throw err;
     }
     const ms = performance.now() - t0;
     this.recentMs = this.recentMs === undefined ? ms : 0.8 * this.recentMs + 0.2 * ms;
-    hosts.forEach((t, i) => (t.data = new Uint8Array(reply.buffers![i]!, back[i]!.byteOffset, back[i]!.byteLength)));
+    // Every tensor's memory now lives in the worker (also when the run failed there).
+    hosts.forEach((t, i) => {
+      t.handle = memories[i] ?? new WorkerMemory(this.worker, back[i]!.tensor);
+      t.data = EMPTY;
+    });
     if (!reply.ok) throw new Error(reply.message);
   }
 

@@ -5,17 +5,39 @@
 // of an onnxruntime run aborts the whole process); close() lets it finish its work and end by itself.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { ResidentMemory } from '../backend.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
-/** A tensor on its way to the worker: its ArrayBuffer is transferred, not copied. */
+/**
+ * A tensor of a run: its memory is already in the worker (resident, named by `tensor`), or comes with the run (its
+ * ArrayBuffer transferred, not copied) and stays there.
+ */
 export interface WireTensor {
   name: string;
   /** onnxruntime's name of the element type ('float32', 'float16' carried as Uint16Array, ...). */
   type: string;
   dims: readonly number[];
-  buffer: ArrayBuffer;
+  /** The worker's id of the tensor's memory. */
+  tensor: number;
+  buffer?: ArrayBuffer;
   byteOffset: number;
   byteLength: number;
+}
+
+/** A tensor's memory kept in an OrtWorker between runs. */
+export class WorkerMemory implements ResidentMemory {
+  readonly resident = true;
+  constructor(readonly worker: OrtWorker, readonly id: number) {}
+
+  async take(): Promise<Uint8Array> {
+    const reply = await this.worker.request({ type: 'take', tensor: this.id });
+    if (!reply.ok) throw new Error(reply.message);
+    return new Uint8Array(reply.buffers![0]!);
+  }
+
+  release(): void {
+    this.worker.drop(this.id);
+  }
 }
 
 interface Reply {
@@ -44,6 +66,7 @@ export class OrtWorker {
   /** Whether an Atomics.waitAsync for the next reply is armed. */
   #armed = false;
   #nextId = 1;
+  #nextTensor = 1;
   readonly #pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   /** Why the worker is gone, once it is. */
   #dead: Error | undefined;
@@ -130,6 +153,17 @@ export class OrtWorker {
       this.#arm();
     }
     return reply;
+  }
+
+  /** A new id for memory a run transfers to the worker. */
+  newTensorId(): number {
+    return this.#nextTensor++;
+  }
+
+  /** Frees resident memory (nothing to do once the worker is gone: the memory went with it). */
+  drop(tensor: number): void {
+    if (this.#dead || !this.#worker) return;
+    void this.request({ type: 'drop', tensor }).catch(() => undefined);
   }
 
   /** Releases every session and lets the worker end once the requests sent before have been answered. */

@@ -9,12 +9,15 @@
 // thread wait for a short run without a turn of its event loop (worker-client.ts). The worker handles one request
 // at a time, in order:
 //   { id, type: 'compile', graph, bytes, options }                    → { id, ok: true }
-//   { id, type: 'run', graph, feeds: Wire[], fetches: Wire[] }        → { id, ok: true, buffers: ArrayBuffer[] }
+//   { id, type: 'run', graph, feeds: Wire[], fetches: Wire[] }        → { id, ok: true }
+//   { id, type: 'take', tensor }                                      → { id, ok: true, buffers: [ArrayBuffer] }
+//   { id, type: 'drop', tensor }                                      → { id, ok: true }
 //   { id, type: 'release', graph }                                    → { id, ok: true }
 //   { id, type: 'close' }                                             → { id, ok: true }, then the worker ends
-// where Wire = { name, type, dims, buffer, byteOffset, byteLength }: a tensor whose ArrayBuffer was transferred here;
-// every buffer of a run goes back in the reply, in the order feeds then fetches, also when the run fails.
-// A failure replies { id, ok: false, message } (and for a run, the buffers too).
+// where Wire = { name, type, dims, tensor, buffer?, byteOffset, byteLength }: `tensor` names a tensor's memory; a
+// buffer transferred with the run becomes that tensor's memory here, and the memory of every tensor a run used stays
+// here (resident) until 'take' hands it back or 'drop' frees it — so a KV cache never travels between runs.
+// A failure replies { id, ok: false, message }.
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { receiveMessageOnPort, workerData } = require('node:worker_threads');
@@ -27,10 +30,16 @@ const ARRAYS = {
 // graph id → { session, inPlace }: inPlace is whether onnxruntime was seen writing results into the given fetches
 // (learned on the first run, as OrtGraph does on the main thread).
 const graphs = new Map();
+// tensor id → ArrayBuffer: tensors' memory kept here between runs.
+const resident = new Map();
 
 function tensorOf(w) {
+  let buffer = w.buffer;
+  if (buffer) resident.set(w.tensor, buffer);
+  else buffer = resident.get(w.tensor);
+  if (!buffer) throw new Error('the memory of tensor ' + w.tensor + ' is not in the worker');
   const Typed = ARRAYS[w.type];
-  const data = new Typed(w.buffer, w.byteOffset, w.byteLength / Typed.BYTES_PER_ELEMENT);
+  const data = new Typed(buffer, w.byteOffset, w.byteLength / Typed.BYTES_PER_ELEMENT);
   return new ort.Tensor(w.type, data, w.dims);
 }
 
@@ -45,13 +54,13 @@ async function run(m) {
   for (const w of m.feeds) feeds[w.name] = tensorOf(w);
   const fetches = {};
   for (const w of m.fetches) fetches[w.name] = tensorOf(w);
-  if (g.inPlace === undefined) for (const w of m.fetches) new Uint8Array(w.buffer, w.byteOffset, w.byteLength).fill(0xa5);
+  if (g.inPlace === undefined) for (const w of m.fetches) bytesOf(fetches[w.name].data).fill(0xa5);
   const results = await g.session.run(feeds, fetches);
   if (g.inPlace) return;
   let inPlace = true;
   for (const w of m.fetches) {
     const got = bytesOf(results[w.name].data);
-    const mine = new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+    const mine = bytesOf(fetches[w.name].data);
     if (!Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength))) {
       inPlace = false;
       mine.set(got);
@@ -66,7 +75,17 @@ async function handle(m) {
       graphs.set(m.graph, { session: await ort.InferenceSession.create(m.bytes, m.options), inPlace: undefined });
       return undefined;
     case 'run':
-      return run(m);
+      await run(m);
+      return undefined;
+    case 'take': {
+      const buffer = resident.get(m.tensor);
+      resident.delete(m.tensor);
+      if (!buffer) throw new Error('the memory of tensor ' + m.tensor + ' is not in the worker');
+      return [buffer];
+    }
+    case 'drop':
+      resident.delete(m.tensor);
+      return undefined;
     case 'release': {
       const g = graphs.get(m.graph);
       graphs.delete(m.graph);
@@ -76,6 +95,7 @@ async function handle(m) {
     case 'close':
       for (const g of graphs.values()) await g.session.release();
       graphs.clear();
+      resident.clear();
       return undefined;
     default:
       throw new Error('unknown request ' + String(m.type));
@@ -90,12 +110,11 @@ const replies = workerData.replies;
   for (let taken = 0; ; taken++) {
     while (Atomics.load(ctl, 0) === taken) Atomics.wait(ctl, 0, taken);
     const m = receiveMessageOnPort(requests).message;
-    const buffers = m.type === 'run' ? [...m.feeds, ...m.fetches].map((w) => w.buffer) : undefined;
     try {
-      await handle(m);
+      const buffers = await handle(m);
       replies.postMessage({ id: m.id, ok: true, buffers }, buffers ?? []);
     } catch (err) {
-      replies.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err), buffers }, buffers ?? []);
+      replies.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err) });
     }
     Atomics.add(ctl, 1, 1);
     Atomics.notify(ctl, 1);
