@@ -2,8 +2,7 @@
 // and runs it with onnxruntime Tensors that wrap the MLTensors' own memory (no copies on the way in or out).
 import ort from 'onnxruntime-node';
 import type { GraphIR } from '../../graph/ir.js';
-import { viewAs } from '../../graph/dtypes.js';
-import { boundaryDescriptor } from './subbyte.js';
+import { cachedTensor } from './host-tensor.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
 import { encodeModel } from '../../onnx/schema.js';
 import { encodeWithExternalData } from './external-data.js';
@@ -30,26 +29,9 @@ export function sessionOptions(provider: ExecutionProvider): ort.InferenceSessio
   };
 }
 
-/**
- * An ort.Tensor over the host tensor's bytes, cached on the tensor while its memory and shape stay the same (a
- * graph with dynamic dimensions runs a tensor at different active shapes over the start of its memory).
- */
+/** An ort.Tensor over the host tensor's bytes (cached on the tensor: see host-tensor.ts). */
 function ortTensor(t: HostTensor): ort.Tensor {
-  const cached = t.handle as { data: Uint8Array; shape: readonly number[]; tensor: ort.Tensor } | undefined;
-  if (cached && sameBytes(cached.data, t.data) && sameShape(cached.shape, t.shape)) return cached.tensor;
-  const { dataType, shape } = boundaryDescriptor({ dataType: t.dataType, shape: [...t.shape] });
-  const view = viewAs(dataType, t.data);
-  const tensor = new ort.Tensor(dataType as 'float32', view as Float32Array, shape);
-  t.handle = { data: t.data, shape: t.shape, tensor };
-  return tensor;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a === b || (a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a === b || (a.length === b.length && a.every((d, i) => d === b[i]));
+  return cachedTensor(t, (type, data, dims) => new ort.Tensor(type as 'float32', data as Float32Array, dims));
 }
 
 class OrtGraph implements CompiledGraph {
