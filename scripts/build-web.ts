@@ -39,6 +39,18 @@ function swaps(aliases: Record<string, string>, externals: Record<string, string
   };
 }
 
+/** Node built-ins as CommonJS stubs: any named import resolves (to a function that throws). */
+const stubNodeBuiltins: Plugin = {
+  name: 'tsnn-node-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = new Proxy({}, { get: (_, name) => () => { throw new Error(${JSON.stringify(args.path)} + '.' + String(name) + ' is not available in the browser'); } });`,
+    }));
+  },
+};
+
 export interface BundleOptions {
   format: 'esm' | 'iife';
   /** The global an IIFE bundle defines. */
@@ -49,6 +61,11 @@ export interface BundleOptions {
   external?: string[];
   /** Source module (absolute .ts path) → the specifier the bundle imports it by instead (e.g. src/web.ts → tsnn/web). */
   importAs?: Record<string, string>;
+  /**
+   * Replace Node's built-in modules by stubs whose functions throw when called (test pages reuse Node-side helpers
+   * that import fs for functions the page never calls); without it a built-in module is a build error.
+   */
+  nodeStubs?: boolean;
   minify?: boolean;
 }
 
@@ -67,7 +84,7 @@ export async function bundle(entry: string, outfile: string, options: BundleOpti
     keepNames: true, // the WebIDL binding and error messages use the classes' names
     sourcemap: 'linked',
     external: options.external ?? [],
-    plugins: [swaps(options.aliases ?? {}, options.importAs ?? {})],
+    plugins: [swaps(options.aliases ?? {}, options.importAs ?? {}), ...(options.nodeStubs ? [stubNodeBuiltins] : [])],
     metafile: true,
     logLevel: 'error',
     legalComments: 'eof',

@@ -17,7 +17,7 @@ export { ortWebVersion, webSessionOptions } from './backends/onnxruntime-web/bac
 export { loadGraphFromBuffers, parseGraphSource, BytesWeights } from './format/bytes.js';
 export type { GraphBuffers } from './format/bytes.js';
 export { graphView } from './viewer/model.js';
-export type { GraphView, ViewNode, ViewEdge, ViewConstant } from './viewer/model.js';
+export type { GraphView, GraphViewOptions, ViewNode, ViewEdge, ViewConstant } from './viewer/model.js';
 
 export interface InstallGlobalsOptions {
   /** Replace the browser's own WebNN (navigator.ml and the ML* interfaces) where it has one. */

@@ -4,7 +4,7 @@
 // them instead of drawn as nodes.
 import { graphInternals, type MLGraph } from '../api/graph.js';
 import { DTYPES, viewAs } from '../graph/dtypes.js';
-import { fromFloat16Bits } from '../graph/float16.js';
+import { fromFloat16Bits, toFloat16Bits } from '../graph/float16.js';
 import { isDynamic } from '../graph/dims.js';
 import { dimsOf, type AttrValue, type GraphIR, type IrNode, type OperandDescriptor } from '../graph/ir.js';
 import { getOp } from '../ops/registry.js';
@@ -69,6 +69,16 @@ function attrText(v: AttrValue): string {
   return text.length > MAX_ATTR ? `${text.slice(0, MAX_ATTR - 1)}…` : text;
 }
 
+/** The fewest significant digits that still read back as the same value in its type (1e-5, not 0.000009999999747). */
+function shortest(x: number, same: (y: number) => boolean): string {
+  if (!Number.isFinite(x)) return String(x);
+  for (let p = 1; p < 17; p++) {
+    const y = Number(x.toPrecision(p));
+    if (same(y)) return String(y);
+  }
+  return String(x);
+}
+
 /** The values of a small constant, or undefined when it is large or its bytes are not in memory. */
 function valueText(desc: OperandDescriptor, bytes: Uint8Array | undefined): string | undefined {
   const d = DTYPES[desc.dataType];
@@ -77,7 +87,9 @@ function valueText(desc: OperandDescriptor, bytes: Uint8Array | undefined): stri
   const view = viewAs(desc.dataType, bytes);
   const values = Array.from({ length: count }, (_, i) => {
     const x = view[i]!;
-    return desc.dataType === 'float16' ? String(fromFloat16Bits(x as number)) : String(x);
+    if (desc.dataType === 'float16') return shortest(fromFloat16Bits(x as number), (y) => toFloat16Bits(y) === x);
+    if (desc.dataType === 'float32') return shortest(x as number, (y) => Math.fround(y) === x);
+    return String(x);
   });
   return desc.shape.length === 0 ? values[0] : `[${values.join(', ')}]`;
 }
@@ -107,8 +119,13 @@ function irOf(graph: MLGraph | GraphIR): GraphIR {
   return state.ir;
 }
 
+export interface GraphViewOptions {
+  /** Show the values of small constants (default true; false where the constants' bytes are stand-ins). */
+  values?: boolean;
+}
+
 /** The viewer's form of a graph (the graph as built, before backend passes). */
-export function graphView(graph: MLGraph | GraphIR, name = 'graph'): GraphView {
+export function graphView(graph: MLGraph | GraphIR, name = 'graph', options: GraphViewOptions = {}): GraphView {
   const ir = irOf(graph);
   const nodes: ViewNode[] = [];
   const edges: ViewEdge[] = [];
@@ -144,7 +161,7 @@ export function graphView(graph: MLGraph | GraphIR, name = 'graph'): GraphView {
         constantIds.add(operand);
         constantBytes += size;
       }
-      const value = valueText(o.desc, bytes);
+      const value = options.values === false ? undefined : valueText(o.desc, bytes);
       const arg = args.get(operand);
       constants.push({ ...(arg !== undefined ? { arg } : {}), type: typeText(o.desc).text, bytes: size, ...(value !== undefined ? { value } : {}) });
     }

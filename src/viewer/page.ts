@@ -316,7 +316,10 @@ export function render(container: HTMLElement, view: GraphView, options: ViewerO
     for (const id of p.nodes) if (view.nodes[id]!.kind === 'op') ops.set(view.nodes[id]!.op, (ops.get(view.nodes[id]!.op) ?? 0) + 1);
     const summary = [...ops].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([op, c]) => `${op} ×${c}`).join(', ');
     const headText = `▾ part ${p.index + 1} of ${parts.length} · ${p.nodes.length} nodes · ${summary}`;
-    el('rect', { x: 0, y: 0, width: Math.max(p.width, measure(headText) + 20), height: HEADER - 6, rx: 4 }, head);
+    // Centered over the part, as the part is centered on the graph's axis.
+    const headWidth = measure(headText) + 20;
+    head.setAttribute('transform', `translate(${(p.width - headWidth) / 2},0)`);
+    el('rect', { x: 0, y: 0, width: headWidth, height: HEADER - 6, rx: 4 }, head);
     const ht = el('text', { x: 8, y: 14 }, head);
     ht.textContent = headText;
     head.addEventListener('click', (ev) => {
@@ -529,8 +532,10 @@ export function render(container: HTMLElement, view: GraphView, options: ViewerO
           // graph fitted whole would be specks).
           if (parts.length === 1) fit();
           if (parts.length > 1 || k < 0.6) {
+            const first = parts[0]!;
+            const c = first.centers.get(first.nodes[0]!)!;
             k = 1;
-            tx = viewport().w / 2;
+            tx = viewport().w / 2 - (offsets.get(0)!.x + c.x);
             ty = 10;
             apply();
           }
