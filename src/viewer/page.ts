@@ -532,10 +532,10 @@ export function render(container: HTMLElement, view: GraphView, options: ViewerO
           // graph fitted whole would be specks).
           if (parts.length === 1) fit();
           if (parts.length > 1 || k < 0.6) {
-            const first = parts[0]!;
-            const c = first.centers.get(first.nodes[0]!)!;
+            // Centered on the topmost node, where the graph starts.
+            const top = [...parts[0]!.centers.values()].reduce((a, c) => (c.y < a.y ? c : a));
             k = 1;
-            tx = viewport().w / 2 - (offsets.get(0)!.x + c.x);
+            tx = viewport().w / 2 - (offsets.get(0)!.x + top.x);
             ty = 10;
             apply();
           }
