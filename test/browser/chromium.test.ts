@@ -143,6 +143,15 @@ test('the demo page builds, runs and draws the MobileNet-style network, with the
   assert.deepEqual({ nodes: drawn.nodes, drawn: drawn.drawn, done: drawn.done }, { nodes: String(nodes), drawn: String(nodes), done: 'true' });
   assert.equal(await page.locator('#viewer .tv-node').count(), nodes);
   await screenshot(page, 'demo', '#viewer svg');
+
+  // A graph file picked with the file input replaces the drawing: the example MLP (its graph, weights, manifest).
+  await page.setInputFiles('#files', ['mlp.webnn', 'mlp.weights', 'mlp.manifest.json'].map((f) => join(ROOT, 'examples', f)));
+  await page.waitForFunction(() => (document.getElementById('viewer') as HTMLElement).dataset.nodes === '9' && (document.getElementById('viewer') as HTMLElement).dataset.done === 'true');
+  assert.equal(await page.locator('#error').textContent(), '');
+  assert.deepEqual((await page.locator('#viewer .tv-node .tv-op').allTextContents()).sort(), ['add', 'add', 'logits', 'matmul', 'matmul', 'probs', 'relu', 'softmax', 'x']);
+  await page.setInputFiles('#files', [join(ROOT, 'examples/mlp.webnn')]);
+  await page.waitForFunction(() => (document.getElementById('error')?.textContent ?? '') !== '');
+  assert.match((await page.locator('#error').textContent())!, /mlp\.webnn: the graph uses @weights but no weights and manifest were given/);
 });
 
 test('the conformance subset (every operator family, float32 and float16) gives in the page what it gives in Node', { skip: noChromium || noData }, async (t) => {

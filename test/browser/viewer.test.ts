@@ -5,12 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MLGraphBuilder, toFloat16Bits } from '../../src/index.js';
 import { recordingContext } from '../../src/import/node.js';
 import { decodeModel } from '../../src/onnx/decode.js';
+import { printGraphJson } from '../../src/format/json.js';
+import { parseWebnn } from '../../src/format/parser.js';
 import { graphView, type GraphView } from '../../src/viewer/model.js';
 import { loadView, viewerHtml } from '../../src/cli/view.js';
 import { bundle, ROOT } from '../../scripts/build-web.js';
@@ -116,7 +118,7 @@ test('PP-OCR detection through the importer: convolutions, resizes and activatio
   assert.ok(v.edges.some((e) => e.dynamic && /p2o\.DynamicDimension\.0≤64/.test(e.label)), 'the batch dimension stays dynamic');
 });
 
-test('a graph file with its weights and without them (shapes only) gives the same drawing', async () => {
+test('a graph file with its weights, without them (shapes only), and in its JSON form gives the same drawing', async () => {
   const withWeights = await loadView(join(ROOT, 'examples/mlp.webnn'));
   copyFileSync(join(ROOT, 'examples/mlp.webnn'), join(dir, 'alone.webnn'));
   const alone = await loadView(join(dir, 'alone.webnn'));
@@ -126,6 +128,11 @@ test('a graph file with its weights and without them (shapes only) gives the sam
   // b2 is @scalar(0.1) in the file: its values are known either way; layer weights only with the weights file.
   assert.equal(withWeights.nodes[5]!.constants[0]!.value, '[0.1, 0.1, 0.1]');
   assert.equal(alone.nodes[5]!.constants[0]!.value, undefined, 'stand-in weights show no values');
+  // The JSON form of the same graph, with the weights named explicitly.
+  writeFileSync(join(dir, 'mlp.json'), printGraphJson(parseWebnn(readFileSync(join(ROOT, 'examples/mlp.webnn'), 'utf8'))));
+  const json = await loadView(join(dir, 'mlp.json'), { weights: join(ROOT, 'examples/mlp.weights'), manifest: join(ROOT, 'examples/mlp.manifest.json') });
+  assert.deepEqual(json.nodes.map(({ name: _, ...n }) => n), withWeights.nodes.map(({ name: _, ...n }) => n));
+  assert.deepEqual(json.edges, withWeights.edges);
 });
 
 const tsnn = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
