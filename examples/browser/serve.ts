@@ -94,5 +94,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' } } });
   const server = await startServer({ port: Number(values.port), host: values.host });
   console.log(`tsnn browser demo: ${server.url}/  (Ctrl-C to stop)`);
-  process.on('SIGINT', () => void server.close().then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void server.close().then(() => process.exit(0)));
 }
