@@ -34,16 +34,20 @@ function machineBusyUs(): number | undefined {
   }
 }
 
-/** Starts watching; the returned function gives the average number of cores other processes kept busy meanwhile. */
-export function watchOtherLoad(): () => number | undefined {
+/**
+ * Starts watching; the returned function gives the average number of cores other processes kept busy meanwhile.
+ * `children` gives the CPU time (µs, cumulative) of the benchmark's own child processes, which are not "other".
+ */
+export function watchOtherLoad(children: () => number = () => 0): () => number | undefined {
   const busy0 = machineBusyUs();
   const own0 = process.cpuUsage();
+  const children0 = children();
   const t0 = process.hrtime.bigint();
   return () => {
     const busy1 = machineBusyUs();
     if (busy0 === undefined || busy1 === undefined) return undefined;
     const own = process.cpuUsage(own0);
     const wallUs = Number(process.hrtime.bigint() - t0) / 1e3;
-    return Math.max(0, (busy1 - busy0 - own.user - own.system) / wallUs);
+    return Math.max(0, (busy1 - busy0 - own.user - own.system - (children() - children0)) / wallUs);
   };
 }

@@ -5,8 +5,13 @@
     /usr/bin/python3 scripts/export-llama.py --config smollm-135m --seed 0 --out /tmp/smollm-135m   # ~540 MB
 
 Needs Debian's python3-torch, python3-onnx and python3-numpy (run with /usr/bin/python3). Random weights come
-from --seed; --weights loads a state dict saved by scripts/train-tiny-llama.py instead (its config.json beside
-it). The folder holds config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
+from --seed; --weights loads trained ones instead, e.g. to re-export the default model with its own files:
+
+    /usr/bin/python3 scripts/export-llama.py --config models/default/config.json \
+        --weights models/default/onnx/model.onnx --tokenizer models/default/tokenizer.json \
+        --prompt "$(jq -r .prompt models/default/reference.json)" --out /tmp/default
+
+The folder holds config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
 special_tokens_map.json, onnx/model.onnx and reference.json (the eager PyTorch logits and greedy continuation of
 a fixed prompt). Check it from JavaScript with: node --import tsx scripts/check-llama-onnx.ts DIR
 """
@@ -21,7 +26,7 @@ import torch  # noqa: E402
 
 from llama.model import CONFIGS, LlamaConfig, LlamaForCausalLM  # noqa: E402
 from llama.tokenizer import ByteBPE  # noqa: E402
-from llama.export import write_folder  # noqa: E402
+from llama.export import load_onnx_weights, write_folder  # noqa: E402
 
 DEFAULT_PROMPT = "The quick brown fox jumps over the lazy dog. Once upon a time, in 1984,"
 
@@ -32,7 +37,8 @@ def main() -> None:
                     help=f"one of {', '.join(CONFIGS)}, or a config.json path (LlamaConfig field names)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the random weights (default 0)")
     ap.add_argument("--out", required=True, help="model folder to write (replaced as a whole)")
-    ap.add_argument("--weights", help="state dict (.pt) to load instead of random weights")
+    ap.add_argument("--weights", help="weights instead of random ones: a state dict (.pt) or an onnx/model.onnx "
+                    "this script wrote (to re-export a committed folder, e.g. models/default)")
     ap.add_argument("--tokenizer", help="tokenizer.json of a byte-level BPE written by these scripts "
                     "(default: bytes only, padded with unused tokens to the vocabulary size)")
     ap.add_argument("--prompt", default=DEFAULT_PROMPT, help="reference prompt")
@@ -42,11 +48,17 @@ def main() -> None:
     torch.set_num_threads(min(2, torch.get_num_threads()))
     if args.config in CONFIGS:
         cfg = CONFIGS[args.config]
-    else:
+    elif os.path.isfile(args.config):
         with open(args.config, encoding="utf-8") as f:
             cfg = LlamaConfig.from_hf(json.load(f))
+    else:
+        ap.error(f"--config {args.config!r} is neither one of {', '.join(CONFIGS)} nor a config.json file")
+    if args.new_tokens < 1:
+        ap.error("--new-tokens must be at least 1")
     model = LlamaForCausalLM(cfg)
-    if args.weights:
+    if args.weights and args.weights.endswith(".onnx"):
+        load_onnx_weights(model, args.weights)
+    elif args.weights:
         model.load_state_dict(torch.load(args.weights, map_location="cpu"))
     else:
         model.init_random(args.seed)

@@ -5,8 +5,7 @@
 import * as ort from 'onnxruntime-web';
 import { ml, MLGraphBuilder, type MLContext, type MLGraph, type MLOperand, type MLTensor } from '../../src/web.js';
 import { graphInternals } from '../../src/api/graph.js';
-import { lowerToOnnx } from '../../src/backends/onnxruntime/lower.js';
-import { PROFILES } from '../../src/backends/onnxruntime/profiles.js';
+import { lowerFor } from '../../src/backends/onnxruntime/lower-for.js';
 import { webSessionOptions } from '../../src/backends/onnxruntime-web/backend.js';
 import { encodeModel } from '../../src/onnx/schema.js';
 import { buildMobileNet, CLASSES, INPUT, sampleImage } from '../../examples/browser/mobilenet.js';
@@ -21,8 +20,8 @@ async function prepare(context: MLContext, build: (b: MLGraphBuilder) => MLOpera
   const input: MLTensor = await context.createTensor({ dataType: 'float32', shape, writable: true });
   const output: MLTensor = await context.createTensor({ dataType: 'float32', shape: out, readable: true });
   context.writeTensor(input, data);
-  // The model tsnn compiled: the graph after the CPU profile's passes, lowered for the CPU profile.
-  const { model } = lowerToOnnx(graphInternals(graph)!.optimized.ir, 'tsnn', PROFILES.cpu);
+  // The model tsnn compiled: the graph after the CPU profile's passes, lowered for the CPU provider.
+  const { model } = lowerFor(graphInternals(graph)!.optimized.ir, 'cpu');
   const session = await ort.InferenceSession.create(encodeModel(model), webSessionOptions('cpu'));
   const feeds = { [name]: new ort.Tensor('float32', data, shape) };
   return {

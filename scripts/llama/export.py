@@ -115,9 +115,46 @@ def _tidy(model: LlamaForCausalLM, path: str) -> None:
     for d in drop:
         m.graph.node.insert(0, helper.make_node("Transpose", [embed], [rename[d]], perm=[1, 0],
                                                 name="lm_head_tied_transpose"))
+    _fold_constants(m)
     onnx.checker.check_model(m)
     onnx.save(m, path)
     onnx.checker.check_model(path)
+
+
+_FOLD = {
+    "Mul": lambda a, b: a * b,
+    "Equal": lambda a, b: a == b,
+    "Where": lambda c, a, b: np.where(c, a, b),
+}
+
+
+def _fold_constants(m: onnx.ModelProto) -> None:
+    """torch 1.13 leaves Expand's target shape as ConstantOfShape -> Mul -> Equal -> Where over constants (its
+    rewrite of -1 sizes); fold those into one Constant each and drop the constants nobody reads any more."""
+    values: Dict[str, np.ndarray] = {}
+    nodes = []
+    for node in m.graph.node:
+        if node.op_type == "Constant" and len(node.attribute) == 1 and node.attribute[0].name == "value":
+            values[node.output[0]] = numpy_helper.to_array(node.attribute[0].t)
+        elif all(i in values for i in node.input) and (node.op_type in _FOLD or node.op_type == "ConstantOfShape"):
+            if node.op_type == "ConstantOfShape":
+                fill = numpy_helper.to_array(node.attribute[0].t) if node.attribute else np.zeros(1, np.float32)
+                out = np.full(values[node.input[0]].astype(np.int64), fill[0], dtype=fill.dtype)
+            else:
+                out = np.asarray(_FOLD[node.op_type](*[values[i] for i in node.input]))
+            values[node.output[0]] = out
+            node = helper.make_node("Constant", [], [node.output[0]], name=node.name + "_folded",
+                                    value=numpy_helper.from_array(out))
+        nodes.append(node)
+    used = {o.name for o in m.graph.output}
+    kept = []
+    for node in reversed(nodes):
+        if node.op_type == "Constant" and not any(o in used for o in node.output):
+            continue
+        used.update(node.input)
+        kept.append(node)
+    del m.graph.node[:]
+    m.graph.node.extend(reversed(kept))
 
 
 def _ceil_1digit(x: float) -> float:
@@ -126,6 +163,25 @@ def _ceil_1digit(x: float) -> float:
         return 0.0
     e = math.floor(math.log10(x))
     return float(f"{math.ceil(x / 10 ** e)}e{e}")
+
+
+def load_onnx_weights(model: LlamaForCausalLM, path: str) -> None:
+    """Fills the model from an ONNX file this module wrote (initializers named like the state dict, Linear
+    weights stored transposed as "<name>.T"), so a committed folder can be re-exported without its training
+    checkpoint."""
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    state = {}
+    for name, p in model.state_dict().items():
+        if name in inits:
+            a = inits[name]
+        elif name + ".T" in inits:
+            a = inits[name + ".T"].T
+        else:
+            raise ValueError(f"{path}: no initializer for {name}")
+        if tuple(a.shape) != tuple(p.shape):
+            raise ValueError(f"{path}: {name} has shape {list(a.shape)}, the config says {list(p.shape)}")
+        state[name] = torch.from_numpy(np.ascontiguousarray(a))
+    model.load_state_dict(state)
 
 
 def _rows(t: torch.Tensor) -> List[List[float]]:

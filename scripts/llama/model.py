@@ -62,8 +62,11 @@ class LlamaConfig:
 
     @staticmethod
     def from_hf(d: dict) -> "LlamaConfig":
-        names = [f.name for f in dataclasses.fields(LlamaConfig)]
-        return LlamaConfig(**{k: d[k] for k in names if k in d})
+        fields = dataclasses.fields(LlamaConfig)
+        missing = [f.name for f in fields if f.default is dataclasses.MISSING and f.name not in d]
+        if missing:
+            raise ValueError(f"config.json lacks {', '.join(missing)}")
+        return LlamaConfig(**{f.name: d[f.name] for f in fields if f.name in d})
 
     def check(self) -> None:
         if self.num_attention_heads % self.num_key_value_heads:
@@ -106,8 +109,8 @@ def rope_table(cfg: LlamaConfig) -> Tuple[torch.Tensor, torch.Tensor]:
     return emb.cos().float(), emb.sin().float()
 
 
-def rotate_half(x: torch.Tensor) -> torch.Tensor:
-    half = x.shape[-1] // 2
+def rotate_half(x: torch.Tensor, half: int) -> torch.Tensor:
+    # `half` is a Python int (head_dim // 2), not x.shape[-1] // 2, which the tracer would record as shape math.
     return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
 
 
@@ -128,17 +131,18 @@ class Attention(nn.Module):
         q = self.q_proj(x).view(b, s, h, d).transpose(1, 2)
         k = self.k_proj(x).view(b, s, kv, d).transpose(1, 2)
         v = self.v_proj(x).view(b, s, kv, d).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        q = q * cos + rotate_half(q, d // 2) * sin
+        k = k * cos + rotate_half(k, d // 2) * sin
         k = torch.cat([past_k, k], dim=2)
         v = torch.cat([past_v, v], dim=2)
         present = (k, v)
         rep = h // kv
         if rep > 1:
-            # Hugging Face's repeat_kv: [b, kv, t, d] -> [b, kv, rep, t, d] -> [b, h, t, d].
+            # Hugging Face's repeat_kv: [b, kv, t, d] -> [b, kv, rep, t, d] -> [b, h, t, d]. The -1 sizes make
+            # the exported Expand's shape a constant [1, 1, rep, 1, 1].
             t = k.shape[2]
-            k = k[:, :, None, :, :].expand(b, kv, rep, t, d).reshape(b, h, t, d)
-            v = v[:, :, None, :, :].expand(b, kv, rep, t, d).reshape(b, h, t, d)
+            k = k[:, :, None, :, :].expand(-1, -1, rep, -1, -1).reshape(b, h, t, d)
+            v = v[:, :, None, :, :].expand(-1, -1, rep, -1, -1).reshape(b, h, t, d)
         scores = torch.matmul(q, k.transpose(2, 3)) * (1.0 / math.sqrt(d))
         # Replace (not add) masked scores so a row with no visible key (a left-padding query) stays finite.
         scores = scores.masked_fill(blocked, torch.finfo(torch.float32).min)

@@ -5,7 +5,7 @@ import type { OperandDescriptor } from '../graph/ir.js';
 import { MAX_RANK, MAX_TENSOR_BYTE_LENGTH, shapeToString } from '../graph/shape.js';
 import { publicOps } from '../ops/registry.js';
 import { operatorLimits } from './limits.js';
-import { bufferMismatch, byteView, copyBytes } from './buffers.js';
+import { bufferMismatch, byteView, copyBytes, isDetached } from './buffers.js';
 import { byteLength, checkDescriptor, describe, sameDescriptor } from './descriptor.js';
 import { invalidState, operationError, unknownError } from './errors.js';
 import { graphInternals, isFlexible, outputShapesFor, type GraphInternals, type MLGraph } from './graph.js';
@@ -46,6 +46,7 @@ export interface ContextInternals {
 }
 
 const internals = new WeakMap<MLContext, ContextInternals>();
+const EMPTY = new Uint8Array(0);
 const token = Symbol('MLContext');
 
 export function contextInternals(value: unknown): ContextInternals | undefined {
@@ -124,7 +125,13 @@ export class MLContext {
     } catch (err) {
       throw unknownError(`cannot allocate ${byteLength(desc)} bytes for a ${describe(desc)} tensor: ${(err as Error).message}`);
     }
-    const state: TensorInternals = { context: this, desc, ...flags, data, destroyed: false };
+    const state: TensorInternals = {
+      context: this, desc, ...flags, data, byteLength: data.byteLength, destroyed: false, pendingReads: new Set(),
+      releaseAfterQueuedWork: () => void this.#enqueueAlways(() => {
+        state.data = EMPTY;
+        state.backendHandle = undefined;
+      }).catch(() => undefined),
+    };
     const tensor = createTensorObject(state);
     this.#tensors.add(tensor);
     return tensor;
@@ -162,7 +169,7 @@ export class MLContext {
   writeTensor(tensor: MLTensor, inputData: AllowSharedBufferSource): void {
     const t = this.#ownTensor(tensor, 'writeTensor');
     if (!t.writable) throw new TypeError('writeTensor: the tensor was not created writable');
-    const why = bufferMismatch(inputData, t.desc.dataType, t.data.byteLength);
+    const why = bufferMismatch(inputData, t.desc.dataType, t.byteLength);
     if (why) throw new TypeError(`writeTensor: ${why} (tensor ${describe(t.desc)})`);
     if (this.#pending === 0) {
       // Nothing queued that could read or write this tensor first: copying now is the same as copying at
@@ -172,8 +179,8 @@ export class MLContext {
       return;
     }
     const bytes = copyBytes(inputData); // the caller may reuse its buffer as soon as we return
+    // Runs even if the tensor is destroyed meanwhile: a dispatch queued before the destroy still reads these bytes.
     void this.#enqueue(() => {
-      if (t.destroyed) return;
       t.data.set(bytes);
       t.error = undefined;
     }).catch(() => undefined);
@@ -185,15 +192,23 @@ export class MLContext {
     const t = this.#ownTensor(tensor, 'readTensor');
     if (!t.readable) throw new TypeError('readTensor: the tensor was not created readable');
     if (outputData !== undefined) {
-      const why = bufferMismatch(outputData, t.desc.dataType, t.data.byteLength);
+      const why = bufferMismatch(outputData, t.desc.dataType, t.byteLength);
       if (why) throw new TypeError(`readTensor: ${why} (tensor ${describe(t.desc)})`);
     }
-    return this.#enqueue(() => {
-      if (t.destroyed) throw new TypeError('readTensor: the tensor was destroyed before the read ran');
-      if (t.error) throw t.error;
-      if (outputData === undefined) return t.data.slice().buffer;
-      byteView(outputData).set(t.data);
-      return undefined;
+    return new Promise<ArrayBuffer | undefined>((resolve, reject) => {
+      // Pending until its turn on the timeline; destroying the tensor first rejects it (InvalidStateError).
+      t.pendingReads.add(reject);
+      this.#enqueue(() => {
+        if (!t.pendingReads.delete(reject)) return undefined; // already rejected by destroy()
+        if (t.error) throw t.error;
+        if (outputData === undefined) return t.data.slice().buffer;
+        if (isDetached(outputData)) throw new TypeError('readTensor: the output buffer was detached while the read was queued');
+        byteView(outputData).set(t.data);
+        return undefined;
+      }).then(resolve, (err: unknown) => {
+        t.pendingReads.delete(reject);
+        reject(err as Error);
+      });
     });
   }
 
@@ -219,11 +234,12 @@ export class MLContext {
     }
     const outStates = [...outs.values()];
     void this.#enqueue(async () => {
+      // Tensors and the graph destroyed after this call keep their memory until this step has run (their release is
+      // queued behind it), so the dispatch runs as issued.
       const bound: [TensorInternals, HostTensor][] = [];
-      const host = (named: Map<string, TensorInternals>, role: string): Record<string, HostTensor> => {
+      const host = (named: Map<string, TensorInternals>): Record<string, HostTensor> => {
         const out: Record<string, HostTensor> = Object.create(null) as Record<string, HostTensor>; // names may be "__proto__"
         for (const [name, t] of named) {
-          if (t.destroyed) throw new TypeError(`dispatch: ${role} '${name}' was destroyed before the dispatch ran`);
           const shape = active?.get(t);
           const h: HostTensor = shape
             ? { dataType: t.desc.dataType, shape, data: t.data.subarray(0, byteLength({ dataType: t.desc.dataType, shape })), handle: t.backendHandle }
@@ -233,17 +249,20 @@ export class MLContext {
         }
         return out;
       };
-      const hostIn = host(ins, 'input');
-      const hostOut = host(outs, 'output');
       try {
-        await g.compiled.run(hostIn, hostOut);
+        await g.compiled.run(host(ins), host(outs));
         for (const t of outStates) t.error = undefined;
       } catch (err) {
+        // Every output of a failed dispatch is marked: reading any of them rejects until it is written again.
         const failure = operationError(`dispatch failed: ${(err as Error).message}`);
         for (const t of outStates) t.error = failure;
         throw failure;
       } finally {
-        for (const [t, h] of bound) if (!t.destroyed) t.backendHandle = h.handle;
+        for (const [t, h] of bound) {
+          // A backend that ran elsewhere (a worker) may hand the memory back in a new buffer.
+          if (h.data.buffer !== t.data.buffer) t.data = new Uint8Array(h.data.buffer);
+          t.backendHandle = h.handle;
+        }
       }
     }).catch(() => undefined);
   }
@@ -282,8 +301,8 @@ export class MLContext {
     const active = new Map<TensorInternals, number[]>();
     const fit = (role: string, name: string, t: TensorInternals, shape: number[]) => {
       const need = byteLength({ dataType: t.desc.dataType, shape });
-      if (need > t.data.byteLength) {
-        throw new TypeError(`dispatch: ${role} '${name}' needs ${need} bytes for shape ${shapeToString(shape)}; the tensor ${describe(t.desc)} has ${t.data.byteLength}`);
+      if (need > t.byteLength) {
+        throw new TypeError(`dispatch: ${role} '${name}' needs ${need} bytes for shape ${shapeToString(shape)}; the tensor ${describe(t.desc)} has ${t.byteLength}`);
       }
       active.set(t, shape);
     };
@@ -337,9 +356,16 @@ export class MLContext {
     if (this.#isLost) return;
     this.#isLost = true;
     for (const g of this.#graphs) g.destroy();
-    for (const t of this.#tensors) t.destroy();
+    for (const t of this.#tensors) {
+      const state = tensorInternals(t)!;
+      for (const reject of state.pendingReads) reject(invalidState('readTensor: the context is lost'));
+      state.pendingReads.clear();
+      t.destroy();
+    }
     this.#graphs.clear();
     this.#tensors.clear();
+    // After the releases queued above: a computation in progress finishes first.
+    if (this.#backend.destroy) void this.#enqueueAlways(() => this.#backend.destroy!()).catch(() => undefined);
     this.#resolveLost({ message: 'MLContext.destroy() was called' });
   }
 

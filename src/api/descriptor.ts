@@ -70,7 +70,9 @@ function checkShape(value: unknown, what: string, allowDynamic: boolean): Operan
 /** The error for dimension `i` of `raw`, a shape that is not a sequence of valid dimensions. */
 export function invalidDimension(what: string, raw: readonly unknown[], i: number, allowDynamic: boolean): string {
   const text = allowDynamic ? show : String;
-  return `${what}: shape [${raw.map(text).join(', ')}] has an invalid dimension ${text(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION}${allowDynamic ? ', or {name, maxSize}' : ''})`;
+  // A dynamic dimension of size 0 (an empty cache) is a size at dispatch, not a tensor's dimension.
+  const zero = raw[i] === 0 && !allowDynamic ? '; a dynamic dimension of size 0 is given to dispatch as an active shape (inputShapes) of a larger tensor' : '';
+  return `${what}: shape [${raw.map(text).join(', ')}] has an invalid dimension ${text(raw[i])} (must be an integer from 1 to ${MAX_DIMENSION}${allowDynamic ? ', or {name, maxSize}' : ''}${zero})`;
 }
 
 function show(v: unknown): string {

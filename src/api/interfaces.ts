@@ -82,6 +82,7 @@ function namedTensors(value: unknown, role: 'input' | 'output'): unknown {
 const powerPreference = enumeration('MLPowerPreference', ['default', 'high-performance', 'low-power'],
   (what, s) => `${what} '${s}' is not one of default, high-performance, low-power`);
 const deviceType = enumeration('MLDeviceType', ['cpu', 'gpu', 'npu'], (what, s) => `${what} '${s}' is not one of cpu, gpu, npu`);
+const execution = enumeration('execution', ['auto', 'worker', 'inline'], (what, s) => `${what} '${s}' is not one of auto, worker, inline`);
 
 export const mlInterface: InterfaceSpec = {
   name: 'ML',
@@ -95,8 +96,11 @@ export const mlInterface: InterfaceSpec = {
         if (options !== undefined && options !== null && !isObject(options)) throw new TypeError('createContext: options must be a dictionary');
         const o = (options ?? {}) as Record<string, unknown>;
         const out: Record<string, unknown> = {};
-        // MLContextOptions' members in lexicographic order (deviceType being tsnn's older spelling), each read once.
-        const members: [string, Converter][] = [['accelerated', boolean], ['deviceType', deviceType], ['powerPreference', powerPreference]];
+        // MLContextOptions' members in lexicographic order (deviceType being tsnn's older spelling and execution
+        // tsnn's own), each read once.
+        const members: [string, Converter][] = [
+          ['accelerated', boolean], ['deviceType', deviceType], ['execution', execution], ['powerPreference', powerPreference],
+        ];
         for (const [name, type] of members) {
           const value = o[name];
           if (value !== undefined) out[name] = type(value, `createContext: ${name}`);

@@ -27,8 +27,9 @@ export class ML {
    * then the bundled WebGPU provider is used when a GPU adapter works, and the CPU otherwise
    * (`context.accelerated` tells which).
    */
-  async createContext(options: MLContextOptions = {}): Promise<MLContext> {
-    if (options === null || typeof options !== 'object') throw new TypeError('createContext: options must be a dictionary');
+  async createContext(options: MLContextOptions | null = {}): Promise<MLContext> {
+    options ??= {}; // WebIDL reads null as an empty dictionary
+    if (typeof options !== 'object') throw new TypeError('createContext: options must be a dictionary');
     const powerPreference = options.powerPreference ?? 'default';
     if (!POWER_PREFERENCES.includes(powerPreference)) {
       throw new TypeError(`createContext: powerPreference '${String(powerPreference)}' is not one of ${POWER_PREFERENCES.join(', ')}`);
@@ -36,11 +37,14 @@ export class ML {
     if (options.deviceType !== undefined && !['cpu', 'gpu', 'npu'].includes(options.deviceType)) {
       throw new TypeError(`createContext: deviceType '${String(options.deviceType)}' is not one of cpu, gpu, npu`);
     }
+    if (options.execution !== undefined && !['auto', 'worker', 'inline'].includes(options.execution)) {
+      throw new TypeError(`createContext: execution '${String(options.execution)}' is not one of auto, worker, inline`);
+    }
     const wantsAccelerator = options.deviceType !== undefined
       ? options.deviceType !== 'cpu'
       : options.accelerated === true || (options.accelerated !== false && powerPreference === 'high-performance');
     try {
-      const backend = await selectBackend({ accelerated: wantsAccelerator, powerPreference });
+      const backend = await selectBackend({ accelerated: wantsAccelerator, powerPreference, ...(options.execution ? { execution: options.execution } : {}) });
       return createContextObject({ backend, powerPreference });
     } catch (err) {
       throw notSupported(`createContext: no backend can serve these options: ${(err as Error).message}`);

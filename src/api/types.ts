@@ -15,6 +15,13 @@ export interface MLContextOptions {
   accelerated?: boolean;
   /** @deprecated Removed from the spec; 'gpu'/'npu' map to an accelerated context. */
   deviceType?: MLDeviceType;
+  /**
+   * Non-standard: where graphs compute. 'worker': in a worker thread of the context's own, so that build() and
+   * dispatch() never block the JavaScript thread; 'inline': on the JavaScript thread, which saves the hand-over to the
+   * worker on every dispatch but blocks timers and I/O while a graph computes; 'auto' (default): each graph inline if
+   * its steps are small (well under a millisecond), else in the worker (docs/benchmarks.md).
+   */
+  execution?: 'auto' | 'worker' | 'inline';
 }
 
 export interface MLContextLostInfo {

@@ -9,13 +9,18 @@ export interface BackendOptions {
   /** The context asked for a massively parallel device (GPU). */
   accelerated: boolean;
   powerPreference: 'default' | 'high-performance' | 'low-power';
+  /** Non-standard: where computation runs (onnxruntime: 'auto', the default, 'worker' or 'inline'); others may ignore it. */
+  execution?: 'auto' | 'worker' | 'inline';
 }
 
 export interface HostTensor {
   readonly dataType: MLOperandDataType;
   readonly shape: readonly number[];
-  /** Bytes of the tensor; outputs are written in place. */
-  readonly data: Uint8Array;
+  /**
+   * Bytes of the tensor; outputs are written in place. A backend that moves the memory elsewhere while it runs (to a
+   * worker thread) puts a view of the returned memory here before run() settles.
+   */
+  data: Uint8Array;
   /** Backend-specific cache slot, kept with the tensor between runs. */
   handle?: unknown;
 }
@@ -48,6 +53,8 @@ export interface Backend {
   /** Whether compile() accepts GraphIR.externalConstants (constants left in files); absent means no. */
   readonly externalConstants?: boolean;
   compile(ir: GraphIR): Promise<CompiledGraph>;
+  /** Frees what the backend holds beyond its graphs (a worker thread); called once, after the context's last work. */
+  destroy?(): Promise<void>;
 }
 
 export interface BackendFactory {

@@ -1,17 +1,57 @@
 // Writing files so that a failure never leaves a partial file where a good one was: each file is written under a
 // temporary name in its own directory (so the final rename stays on one file system) and renamed over its target
 // only when every file of the set is complete. On any error the temporary files are removed and the targets are
-// untouched.
+// untouched. A process killed meanwhile leaves its temporary files behind; the next write to the same target removes
+// those whose process is gone. (Renaming several files is not one atomic step: graph files carry a save id that
+// loading checks, see io.ts.)
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { GraphFileError } from './model.js';
+
+/** `.<name>.<pid>-<8 hex>.tmp`: the temporary name of a file being written, and the pid that writes it. */
+const TEMP = /^\.(.+)\.(\d+)-[0-9a-f]{8}\.tmp$/;
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
+}
+
+/**
+ * Removes the temporary files that writes to `path` left behind when their process was killed (its pid no longer
+ * runs). Temporary files of running processes, this one included, are left alone.
+ */
+export function removeStaleTemps(path: string): void {
+  const dir = dirname(path);
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // the write itself will report an unreadable directory
+  }
+  for (const entry of entries) {
+    const m = TEMP.exec(entry);
+    if (!m || m[1] !== name || isRunning(Number(m[2]))) continue;
+    try {
+      unlinkSync(join(dir, entry));
+    } catch {
+      // removed by someone else meanwhile, or not ours to remove
+    }
+  }
+}
 
 export class PendingFile {
   readonly temp: string;
   #fd: number | undefined;
 
   constructor(readonly path: string) {
+    removeStaleTemps(path);
     this.temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     try {
       this.#fd = openSync(this.temp, 'wx');
@@ -26,6 +66,15 @@ export class PendingFile {
     let done = 0;
     try {
       while (done < bytes.byteLength) done += writeSync(this.#fd!, bytes, done, bytes.byteLength - done);
+    } catch (err) {
+      throw new GraphFileError(`cannot write the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, this.path);
+    }
+  }
+
+  /** Overwrites bytes already written, at `position`. */
+  writeAt(data: Uint8Array, position: number): void {
+    try {
+      for (let done = 0; done < data.byteLength;) done += writeSync(this.#fd!, data, done, data.byteLength - done, position + done);
     } catch (err) {
       throw new GraphFileError(`cannot write the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, this.path);
     }

@@ -277,6 +277,16 @@ export interface SavedGraph {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * The save id of the file each graph was loaded from, where its weights carried the same id: the graph's constants
+ * are then that save's weights, and saving it again gives that id again (the id is a digest of the weights).
+ */
+const loadedSaveIds = new WeakMap<MLGraph, string>();
+
+export function rememberSaveId(graph: MLGraph, saveId: string): void {
+  loadedSaveIds.set(graph, saveId);
+}
+
 function isRef(v: AttrValue): v is { $operand: number } {
   return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $operand?: unknown }).$operand === 'number';
 }
@@ -314,6 +324,8 @@ export function graphToFile(graph: MLGraph, opts: { name?: string; inline?: bool
     putEntry(file.inputs, input.name, { dataType: desc.dataType, shape: shape.map((d) => (isDynamic(d) ? { name: d.name, maxSize: d.maxSize } : d)) });
   }
   file.version = dynamic ? 2 : 1;
+  const saveId = opts.inline ? undefined : loadedSaveIds.get(graph);
+  if (saveId !== undefined) file.saveId = saveId;
   const constantIds = [...ir.constants.keys(), ...(ir.externalConstants?.keys() ?? [])].sort((a, b) => a - b);
   for (const id of constantIds) {
     const { dataType, shape } = ir.operands[id]!.desc;

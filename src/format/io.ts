@@ -7,7 +7,7 @@ import { parseGraphJsonText, printGraphJson } from './json.js';
 import { GraphFileError, type GraphFile } from './model.js';
 import { parseWebnn } from './parser.js';
 import { printWebnn } from './printer.js';
-import { buildGraphFile, graphToFile } from './graph-file.js';
+import { buildGraphFile, graphToFile, rememberSaveId } from './graph-file.js';
 import { SafetensorsWeights } from './safetensors.js';
 import { writeFilesAtomically } from './atomic.js';
 import { printManifest } from './manifest.js';
@@ -75,7 +75,15 @@ export function openWeights(graphPath: string, g: GraphFile, paths: WeightPaths 
   if (extname(weights).toLowerCase() === '.safetensors') return new SafetensorsWeights(weights);
   const manifest = paths.manifest ?? `${stem}.manifest.json`;
   open('manifest', manifest);
-  return ManifestWeights.open(weights, manifest);
+  const source = ManifestWeights.open(weights, manifest); // checks that the weights file and manifest match
+  // A graph saved with its weights carries the save's id; the files beside it must come from the same save (a save
+  // killed between its renames leaves a newer manifest and weights, or only newer weights, beside an older graph).
+  // Weights given explicitly may come from elsewhere on purpose.
+  if (g.saveId !== undefined && paths.weights === undefined && paths.manifest === undefined && source.manifest.saveId !== g.saveId) {
+    source.close();
+    throw new GraphFileError(`the graph and its weights ${weights} / ${manifest} were written by different saves (save ids ${g.saveId} and ${source.manifest.saveId ?? 'none'}): a save was interrupted; save the graph again`, undefined, graphPath);
+  }
+  return source;
 }
 
 export interface LoadGraphOptions extends WeightPaths {}
@@ -85,7 +93,9 @@ export async function loadGraph(context: MLContext, path: string, options: LoadG
   const g = readGraphFile(path);
   const weights = openWeights(path, g, options);
   try {
-    return await buildGraphFile(context, g, weights);
+    const graph = await buildGraphFile(context, g, weights);
+    if (g.saveId !== undefined && weights instanceof ManifestWeights && weights.manifest.saveId === g.saveId) rememberSaveId(graph, g.saveId);
+    return graph;
   } catch (err) {
     throw err instanceof GraphFileError ? err.inFile(path) : err;
   } finally {
@@ -109,7 +119,7 @@ export interface SavedPaths { graph: string; weights?: string; manifest?: string
 export function saveGraph(graph: MLGraph, path: string, options: SaveGraphOptions = {}): SavedPaths {
   const { file, tensors } = graphToFile(graph, { name: options.name ?? basename(path, extname(path)), inline: options.inline });
   const format: GraphFormat = extname(path).toLowerCase() === '.json' ? 'json' : 'webnn';
-  const text = printGraph(file, format);
+  const text = printGraph(file, format); // before any file is written: a name the form cannot hold is an error now
   const saved: SavedPaths = { graph: path };
   if (tensors.size > 0) {
     saved.weights = options.weights ?? `${stemOf(path)}.weights`;
@@ -122,14 +132,15 @@ export function saveGraph(graph: MLGraph, path: string, options: SaveGraphOption
   }
   // All files or none: each is written under a temporary name and renamed over its target once all are complete, the
   // graph last. One tensor in memory at a time: constants left in their weights file are read as they are written.
+  // The renames are not one atomic step, so the graph, the weights file and the manifest all carry the save's id
+  // (a digest of the weights), and loading refuses files from different saves instead of computing with a mix.
   writeFilesAtomically(saved.weights ? [saved.weights, saved.manifest!, path] : [path], (files) => {
-    if (saved.weights) {
-      const manifest = writeWeightsTo(files[0]!, (function* () {
-        for (const [key, t] of tensors) yield [key, { dataType: t.dataType, shape: t.shape, bytes: t.bytes() }] as [string, TensorData];
-      })());
-      files[1]!.write(printManifest(manifest));
-    }
-    files[files.length - 1]!.write(text);
+    if (!saved.weights) return files[0]!.write(text);
+    const manifest = writeWeightsTo(files[0]!, (function* () {
+      for (const [key, t] of tensors) yield [key, { dataType: t.dataType, shape: t.shape, bytes: t.bytes() }] as [string, TensorData];
+    })());
+    files[1]!.write(printManifest(manifest));
+    files[2]!.write(file.saveId === manifest.saveId ? text : printGraph({ ...file, saveId: manifest.saveId! }, format));
   });
   return saved;
 }

@@ -2,7 +2,7 @@
 // and names the JSON path of anything malformed; numbers that JSON cannot hold travel as strings.
 import { isDataType, DATA_TYPES } from '../graph/dtypes.js';
 import { printNumber } from './printer.js';
-import { describeValue, GraphFileError, MAX_NESTING, putEntry, type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
+import { describeValue, GraphFileError, MAX_NESTING, putEntry, SAVE_ID, type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value } from './model.js';
 
 export const JSON_FORMAT = 'webnn-graph-json';
 
@@ -31,6 +31,7 @@ export function toGraphJson(g: GraphFile): Record<string, unknown> {
     format: JSON_FORMAT,
     version: g.version,
     name: g.name,
+    ...(g.saveId !== undefined ? { saveId: g.saveId } : {}),
     ...(g.quantized ? { quantized: true } : {}),
     inputs: Object.fromEntries(Object.entries(g.inputs).map(([n, d]) => [n, { dataType: d.dataType, shape: d.shape }])),
     consts: Object.fromEntries(Object.entries(g.consts).map(([n, c]) => {
@@ -224,6 +225,10 @@ export function graphFromJson(doc: unknown): GraphFile {
     nodes: [],
     outputs: {},
   };
+  if (d.saveId !== undefined) {
+    if (typeof d.saveId !== 'string' || !SAVE_ID.test(d.saveId)) fail('$.saveId', '16 hex digits (the id of the save that wrote the graph)', d.saveId);
+    g.saveId = d.saveId as string;
+  }
   for (const [n, v] of Object.entries(obj(d.inputs ?? {}, '$.inputs'))) {
     const o = obj(v, `$.inputs.${n}`);
     putEntry(g.inputs, n, { dataType: dataType(o.dataType, `$.inputs.${n}.dataType`), shape: dims(o.shape, `$.inputs.${n}.shape`, true) });

@@ -1,7 +1,7 @@
 // The weights manifest ("wg-weights-manifest" v1): where each named tensor lies in the little-endian weights file.
 import { ALL_DATA_TYPES, byteLength as bytesOf, isDataType, type MLOperandDataType } from '../graph/dtypes.js';
 import { parseJson } from './json.js';
-import { describeValue, GraphFileError, putEntry } from './model.js';
+import { describeValue, GraphFileError, putEntry, SAVE_ID } from './model.js';
 
 export const MANIFEST_FORMAT = 'wg-weights-manifest';
 
@@ -18,6 +18,8 @@ export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   version: 1;
   endianness: 'little';
+  /** The save that wrote the weights file (also in its bytes 8 to 15) and, with saveGraph, the graph. */
+  saveId?: string;
   tensors: Record<string, ManifestTensor>;
 }
 
@@ -48,6 +50,7 @@ export function parseManifest(text: string, file: string): Manifest {
   if (doc.format !== MANIFEST_FORMAT) bad(file, `format: expected "${MANIFEST_FORMAT}", found ${describeValue(doc.format ?? null)}`);
   if (doc.version !== 1) bad(file, `version: expected 1, found ${describeValue(doc.version ?? null)}`);
   if (doc.endianness !== undefined && doc.endianness !== 'little') bad(file, `endianness: expected "little", found ${describeValue(doc.endianness)}`);
+  if (doc.saveId !== undefined && (typeof doc.saveId !== 'string' || !SAVE_ID.test(doc.saveId))) bad(file, `saveId: expected 16 hex digits, found ${describeValue(doc.saveId)}`);
   const tensors = doc.tensors;
   if (!isObject(tensors)) bad(file, 'tensors: expected an object of name → {dataType, shape, byteOffset, byteLength}');
   const out: Record<string, ManifestTensor> = {};
@@ -68,7 +71,7 @@ export function parseManifest(text: string, file: string): Manifest {
     }
     putEntry(out, key, { dataType: dataType as MLOperandDataType, shape: shape as number[], byteOffset: byteOffset as number, byteLength: byteLength as number, layout: 'row-major' });
   }
-  return { format: MANIFEST_FORMAT, version: 1, endianness: 'little', tensors: out };
+  return { format: MANIFEST_FORMAT, version: 1, endianness: 'little', ...(doc.saveId !== undefined ? { saveId: doc.saveId as string } : {}), tensors: out };
 }
 
 export function printManifest(m: Manifest): string {

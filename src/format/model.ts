@@ -36,6 +36,12 @@ export interface GraphFile {
   version: number;
   name: string;
   quantized: boolean;
+  /**
+   * The id of the save that wrote this graph with its weights and manifest (16 hex digits), which carry the same id:
+   * loading refuses a graph whose files come from different saves (a save killed between its renames). Absent in
+   * files that tsnn did not save with weights.
+   */
+  saveId?: string;
   inputs: Record<string, InputDecl>;
   consts: Record<string, ConstDecl>;
   nodes: NodeDecl[];
@@ -91,6 +97,20 @@ export function shortNames(): string[] {
 
 export function isDynamic(d: Dim): d is { name: string; maxSize: number } {
   return typeof d === 'object';
+}
+
+/** A save id: 8 random bytes as 16 hex digits. */
+export const SAVE_ID = /^[0-9a-f]{16}$/;
+
+/** How the text form carries GraphFile.saveId: this comment, then the id, as the file's first line. */
+export const SAVE_ID_COMMENT = '# tsnn-save-id: ';
+
+/** The save id on the first line of a text graph, if it has one. */
+export function saveIdOfText(source: string): string | undefined {
+  if (!source.startsWith(SAVE_ID_COMMENT)) return undefined;
+  const id = source.slice(SAVE_ID_COMMENT.length, SAVE_ID_COMMENT.length + 16);
+  const rest = source.charAt(SAVE_ID_COMMENT.length + 16);
+  return SAVE_ID.test(id) && (rest === '\n' || rest === '\r') ? id : undefined;
 }
 
 /** Identifiers of the text form: names of inputs, constants, values and options. */

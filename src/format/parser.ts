@@ -3,7 +3,7 @@
 // which is how the JSON form carries them.
 import { tokenize, type Token } from './lexer.js';
 import {
-  dataTypeFromShort, emptyGraphFile, GraphFileError, hasEntry, MAX_NESTING, putEntry, setPos, shortNames,
+  dataTypeFromShort, emptyGraphFile, GraphFileError, hasEntry, MAX_NESTING, putEntry, saveIdOfText, setPos, shortNames,
   type ConstInit, type Dim, type GraphFile, type NodeDecl, type Pos, type Value,
 } from './model.js';
 import { signatureOf } from './signatures.js';
@@ -354,5 +354,8 @@ export function outputPositions(g: GraphFile): Map<string, Pos> {
 }
 
 export function parseWebnn(source: string): GraphFile {
-  return new Parser(tokenize(source)).file();
+  const g = new Parser(tokenize(source)).file();
+  const saveId = saveIdOfText(source);
+  if (saveId !== undefined) g.saveId = saveId;
+  return g;
 }

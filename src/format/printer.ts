@@ -1,7 +1,7 @@
 // GraphFile → the .webnn text form, canonically: operands positional, every other argument as name=value, so
 // parsing the printed text gives back the same GraphFile.
 import { DTYPES } from '../graph/dtypes.js';
-import { GraphFileError, IDENT, isDynamic, type Dim, type GraphFile, type NodeDecl, type Value } from './model.js';
+import { GraphFileError, IDENT, SAVE_ID_COMMENT, isDynamic, type Dim, type GraphFile, type NodeDecl, type Value } from './model.js';
 import { signatureOf } from './signatures.js';
 
 function name(n: string, what: string): string {
@@ -61,6 +61,8 @@ function call(node: NodeDecl): string {
 
 export function printWebnn(g: GraphFile): string {
   const out: string[] = [];
+  // A comment, so that other readers of the format skip it; parseWebnn reads it back from the first line.
+  if (g.saveId !== undefined) out.push(`${SAVE_ID_COMMENT}${g.saveId}`);
   out.push(`webnn_graph ${JSON.stringify(g.name)} v${g.version}${g.quantized ? ' @quantized' : ''} {`);
   out.push('  inputs {');
   for (const [n, d] of Object.entries(g.inputs)) out.push(`    ${name(n, 'input')}: ${type(d.dataType, d.shape)};`);

@@ -1,6 +1,7 @@
 // Weights files: raw little-endian tensor bytes, optionally after an 8-byte header ("WGWT" + u32 version 1),
 // located by a manifest. Tensors are read one at a time straight into their own buffers with positioned reads,
 // so loading never holds the whole file in memory next to the tensors made from it.
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { MLOperandDataType } from '../graph/dtypes.js';
@@ -12,6 +13,14 @@ import { GraphFileError, putEntry } from './model.js';
 export const WEIGHTS_MAGIC = 'WGWT';
 export const WEIGHTS_VERSION = 1;
 export const WEIGHTS_HEADER_BYTES = 8;
+/**
+ * tsnn writes a save id into the 8 bytes after the header, which the first tensor's 16-byte alignment leaves unused
+ * (readers go by the manifest's offsets), and into the manifest (and saveGraph into the graph), so that loading can
+ * tell files written by different saves apart. The id is a digest of the tensors' layout and bytes: two saves of the
+ * same weights get the same id (a graph saved as .webnn and as .json beside one weights file), different weights
+ * almost surely different ids.
+ */
+const SAVE_ID_BYTES = 8;
 
 export interface TensorData {
   dataType: MLOperandDataType;
@@ -72,6 +81,15 @@ export class ManifestWeights implements WeightSource {
         if (this.size < WEIGHTS_HEADER_BYTES) throw new GraphFileError(`truncated header: expected 8 bytes ("${WEIGHTS_MAGIC}" + version), the file has ${this.size}`, undefined, file);
         const version = new DataView(head.buffer).getUint32(4, true);
         if (version !== WEIGHTS_VERSION) throw new GraphFileError(`weights file version ${version}: expected ${WEIGHTS_VERSION}`, undefined, file);
+      }
+      // Only a headered file has room for the id (a headerless one is the bare bytes another tool wrote).
+      if (manifest.saveId !== undefined && this.hasHeader) {
+        const id = new Uint8Array(SAVE_ID_BYTES);
+        if (this.size >= WEIGHTS_HEADER_BYTES + SAVE_ID_BYTES) readExactly(this.fd, id, WEIGHTS_HEADER_BYTES, file);
+        const found = Buffer.from(id).toString('hex');
+        if (found !== manifest.saveId) {
+          throw new GraphFileError(`the weights file and its manifest were written by different saves (save ids ${found} and ${manifest.saveId}): a save was interrupted, or the files come from different models; save the graph again`, undefined, file);
+        }
       }
       for (const [key, t] of Object.entries(manifest.tensors)) {
         const end = t.byteOffset + t.byteLength;
@@ -135,26 +153,31 @@ const PAGE_ALIGN_FROM = 64 * 1024;
 const PAGE = 4096;
 
 /**
- * Writes tensors to a headered weights file (each tensor aligned to 16 bytes) and returns its manifest. Tensors are
- * written one by one, so a caller may produce them lazily.
+ * Writes tensors to a headered weights file (each tensor aligned to 16 bytes) and returns its manifest, both marked
+ * with `saveId`. Tensors are written one by one, so a caller may produce them lazily.
  */
 export function writeWeightsTo(out: PendingFile, tensors: Iterable<[string, TensorData]>): Manifest {
-  const manifest: Manifest = { format: MANIFEST_FORMAT, version: 1, endianness: 'little', tensors: {} };
-  const header = Buffer.alloc(WEIGHTS_HEADER_BYTES);
+  const entries: Record<string, ManifestTensor> = {};
+  const header = Buffer.alloc(WEIGHTS_HEADER_BYTES + SAVE_ID_BYTES); // the id is filled in at the end
   header.write(WEIGHTS_MAGIC, 0, 'latin1');
   header.writeUInt32LE(WEIGHTS_VERSION, 4);
   out.write(header);
-  let offset = WEIGHTS_HEADER_BYTES;
+  const digest = createHash('sha256');
+  let offset = header.byteLength;
   for (const [key, t] of tensors) {
     const align = t.bytes.byteLength >= PAGE_ALIGN_FROM ? PAGE : ALIGN;
     const pad = (align - (offset % align)) % align;
     if (pad) out.write(new Uint8Array(pad));
     offset += pad;
     out.write(t.bytes);
-    putEntry(manifest.tensors, key, { dataType: t.dataType, shape: [...t.shape], byteOffset: offset, byteLength: t.bytes.byteLength, layout: 'row-major' });
+    digest.update(t.bytes);
+    putEntry(entries, key, { dataType: t.dataType, shape: [...t.shape], byteOffset: offset, byteLength: t.bytes.byteLength, layout: 'row-major' });
     offset += t.bytes.byteLength;
   }
-  return manifest;
+  digest.update(JSON.stringify(entries));
+  const saveId = digest.digest().subarray(0, SAVE_ID_BYTES);
+  out.writeAt(saveId, WEIGHTS_HEADER_BYTES);
+  return { format: MANIFEST_FORMAT, version: 1, endianness: 'little', saveId: saveId.toString('hex'), tensors: entries };
 }
 
 /**

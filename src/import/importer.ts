@@ -15,7 +15,7 @@ import { NodeContext, UnsupportedError, type ImporterCore } from './context.js';
 import { SymInt } from './symbolic.js';
 import { CONTRIB_OPSET, MAX_OPSET, MICROSOFT, MIN_OPSET, type OpMapping } from './table.js';
 import { findMapping } from './registry.js';
-import { ConstTensor, constVal, elementCount, isBigType, rawByteLength, webnnBytes, webnnType, type ExternalBytes, type Val } from './values.js';
+import { ConstTensor, constVal, elementCount, isBigType, MAX_FOLD, rawByteLength, webnnBytes, webnnType, type ExternalBytes, type Val } from './values.js';
 
 /** The bound a symbolic dimension gets unless --max (maxSizes) says otherwise. */
 export const DEFAULT_MAX_SIZE = 2048;
@@ -321,11 +321,12 @@ export class Importer implements ImporterCore {
     const key = `${isDynamic(n) ? n.name : n}:${dataType}`;
     let op = this.iotaCache.get(key);
     if (op) return op;
-    if (!isDynamic(n)) {
+    if (!isDynamic(n) && n <= MAX_FOLD) {
       const t = ConstTensor.fromValues(T.INT64, [n], Array.from({ length: n }, (_, i) => BigInt(i)));
       const c = adoptConstant(this.builder, { dataType: 'int64', shape: [n] }, t.bytes());
       op = dataType === 'int64' ? c : this.builder.cast(c, dataType);
     } else {
+      // A dynamic (or large) length: 0..n-1 as an exclusive running sum of ones, computed when the graph runs.
       const ones = this.builder.expand(this.builder.constant(dataType, dataType === 'int64' || dataType === 'uint64' ? 1n : 1), [n]);
       op = this.builder.cumulativeSum(ones, 0, { exclusive: true });
     }
@@ -599,14 +600,12 @@ export class Importer implements ImporterCore {
       try {
         this.runNode(node);
       } catch (err) {
-        let message = err instanceof OnnxImportError ? err.message : `${this.name}: ${nodeLabel(node)}: ${(err as Error).message}`;
-        if (/at its bounds/.test(message) && this.bounds.size) {
-          message += ` (the bounds come from the dynamic dimensions' maxSize: ${[...this.bounds].map(([n, m]) => `${n}=${m}`).join(', ')}; lower them with --max name=N)`;
+        let reason = (err as Error).message;
+        if (/at its bounds/.test(reason) && this.bounds.size) {
+          reason += ` (the bounds come from the dynamic dimensions' maxSize: ${[...this.bounds].map(([n, m]) => `${n}=${m}`).join(', ')}; lower them with --max name=N or fix one with --dim name=N)`;
         }
-        if (!this.options.check || !(err instanceof UnsupportedError || err instanceof TypeError || err instanceof OnnxImportError)) {
-          throw err instanceof OnnxImportError ? err : new OnnxImportError(message, node.name, node.opType);
-        }
-        this.failures.push({ node: node.name || `(output ${node.output[0] ?? ''})`, opType: node.opType, domain: node.domain, reason: (err as Error).message });
+        if (!this.options.check) throw err instanceof OnnxImportError ? err : new OnnxImportError(`${this.name}: ${nodeLabel(node)}: ${reason}`, node.name, node.opType);
+        this.failures.push({ node: node.name || `(output ${node.output[0] ?? ''})`, opType: node.opType, domain: node.domain, reason });
         for (const o of node.output) if (o) this.scope.vals.set(o, POISON);
       }
       this.translated++;

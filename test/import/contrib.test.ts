@@ -61,6 +61,18 @@ test('BiasGelu and QuickGelu', async () => {
   }, [{ x: feed([3, 16], -6, 6) }, { x: feed([5, 16], -6, 6) }]);
 });
 
+test('FusedMatMul (transposes, alpha) and com.microsoft Gelu', async () => {
+  await agrees({
+    nodes: [
+      node('FusedMatMul', ['a', 'w'], ['y'], { transB: 1, alpha: 0.5 }, MS), node('FusedMatMul', ['at', 'w2'], ['y2'], { transA: 1 }, MS),
+      node('Gelu', ['x'], ['g'], {}, MS),
+    ],
+    inputs: [valueInfo('a', TT.FLOAT, ['b', 's', 8]), valueInfo('at', TT.FLOAT, ['b', 8, 's']), valueInfo('x', TT.FLOAT, ['b', 's', 8])],
+    outputs: [valueInfo('y', TT.FLOAT, ['b', 's', 6]), valueInfo('y2', TT.FLOAT, ['b', 's', 6]), valueInfo('g', TT.FLOAT, ['b', 's', 8])],
+    initializers: [f32('w', [6, 8], rnd(48)), f32('w2', [8, 6], rnd(48))],
+  }, [[2, 3], [1, 5]].map(([B, S]) => ({ a: feed([B!, S!, 8]), at: feed([B!, 8, S!]), x: feed([B!, S!, 8], -4, 4) })));
+});
+
 test('SkipLayerNormalization and SkipSimplifiedLayerNormalization, with the sum output', async () => {
   const H = 16;
   await agrees({

@@ -110,6 +110,19 @@ test('a slice by a dynamic length becomes a gather; Range with a dynamic length 
   assert.deepEqual(out.both!.shape, [{ name: '2*seq', maxSize: 64 }]);
 });
 
+test('sizes stay symbolic through float casts (Cast to float, Mul, Floor, Cast back)', async () => {
+  const m = await compare({
+    nodes: [
+      node('Shape', ['x'], ['s']), node('Gather', ['s', 'one'], ['n']), node('Cast', ['n'], ['nf'], { to: TT.FLOAT }),
+      node('Mul', ['nf', 'twof'], ['n2f']), node('Floor', ['n2f'], ['n2fl']), node('Cast', ['n2fl'], ['n2'], { to: TT.INT64 }),
+      node('Unsqueeze', ['n2', 'ax0'], ['n2u']), node('Concat', ['onev', 'n2u', 'twov'], ['shape'], { axis: 0 }), node('Reshape', ['x', 'shape'], ['y']),
+    ],
+    inputs: [valueInfo('x', TT.FLOAT, [1, 'seq', 4])], outputs: [valueInfo('y', TT.FLOAT, [])],
+    initializers: [i64('one', [], [1]), f32('twof', [], [2]), i64('ax0', [1], [0]), i64('onev', [1], [1]), i64('twov', [1], [2])],
+  }, [3, 7].map((s) => ({ x: { data: rnd(s * 4), shape: [1, s, 4] } })), { seq: 16 });
+  assert.deepEqual(m.graph.outputDescriptors.y!.shape, [1, { name: '2*seq', maxSize: 32 }, 2]);
+});
+
 test('a value that only the run time knows cannot become a shape: the error says so', async () => {
   context ??= await ml.createContext();
   const bytes = model({

@@ -3,7 +3,7 @@
 // (logits and the present keys/values) agrees with onnxruntime-node on the original ONNX within
 // |tsnn - ort| ≤ 1e-4 + 1e-3·|ort|; the prefill logits agree with the PyTorch eager reference within its stated
 // tolerance (1e-4); and a greedy decode that feeds each step's presents back as the next step's pasts produces the
-// reference's tokens.
+// reference's tokens; decode steps also run through dispatch with max-size cache tensors swapped between steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -115,4 +115,49 @@ test('prefill logits match the PyTorch reference, and a greedy decode through th
     past++;
   }
   assert.deepEqual(tokens, ref.greedy.new_ids.slice(0, tokens.length));
+});
+
+test('decode steps through dispatch: the presents of one step are the pasts of the next, in max-size tensors', { skip }, async () => {
+  const m = await model();
+  const ctx = m.context;
+  const MAXP = 40;
+  const prompt = [3, 17, 250, 42, 8];
+  // Reference: compute() with fresh tensors each step.
+  let out = await ours(feeds([prompt], 0));
+  const pasts = (o: typeof out) => Object.fromEntries([0, 1, 2].flatMap((l) => ['key', 'value'].map((kv) => [`past_key_values.${l}.${kv}`, { data: o[`present.${l}.${kv}`]!.data as Float32Array, shape: o[`present.${l}.${kv}`]!.shape }])));
+  const cacheShape = [1, KV_HEADS, MAXP, HEAD];
+  const caches = await Promise.all(Array.from({ length: 12 }, () => ctx.createTensor({ dataType: 'float32', shape: cacheShape, readable: true, writable: true })));
+  let [ins, outs] = [caches.slice(0, 6), caches.slice(6)];
+  // Seed the input caches with the prompt's presents (packed at their active shape).
+  ins.forEach((t, i) => {
+    const full = new Float32Array(KV_HEADS * MAXP * HEAD);
+    full.set(out[`present.${i >> 1}.${i & 1 ? 'value' : 'key'}`]!.data as Float32Array);
+    ctx.writeTensor(t, full);
+  });
+  const ids = await ctx.createTensor({ dataType: 'int64', shape: [1, 1], writable: true });
+  const pos = await ctx.createTensor({ dataType: 'int64', shape: [1, 1], writable: true });
+  const mask = await ctx.createTensor({ dataType: 'int64', shape: [1, MAXP + 1], writable: true });
+  const logits = await ctx.createTensor({ dataType: 'float32', shape: [1, 1, VOCAB], readable: true });
+  ctx.writeTensor(mask, new BigInt64Array(MAXP + 1).fill(1n));
+  let token = 7;
+  for (let past = prompt.length; past < prompt.length + 3; past++) {
+    const want = await ours(feeds([[token]], past, pasts(out)));
+    ctx.writeTensor(ids, BigInt64Array.from([BigInt(token)]));
+    ctx.writeTensor(pos, BigInt64Array.from([BigInt(past)]));
+    const inputs: Record<string, unknown> = { input_ids: ids, position_ids: pos, attention_mask: mask };
+    const outputs: Record<string, unknown> = { logits };
+    const inputShapes: Record<string, number[]> = { input_ids: [1, 1], position_ids: [1, 1], attention_mask: [1, past + 1] };
+    for (let i = 0; i < 6; i++) {
+      const name = `${i >> 1}.${i & 1 ? 'value' : 'key'}`;
+      inputs[`past_key_values.${name}`] = ins[i];
+      outputs[`present.${name}`] = outs[i];
+      inputShapes[`past_key_values.${name}`] = [1, KV_HEADS, past, HEAD];
+    }
+    ctx.dispatch(m.graph, inputs as never, outputs as never, { inputShapes, outputShapes: m.graph.outputShapes(inputShapes) });
+    const got = new Float32Array(await ctx.readTensor(logits));
+    assert.ok(closeness(got, want.logits!.data as Float32Array, 1e-5, 1e-4) <= 1, `logits at past ${past}`);
+    [ins, outs] = [outs, ins];
+    out = want;
+    token = (token * 31 + 5) % VOCAB;
+  }
 });

@@ -5,11 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { importOnnx, convertOnnx, OnnxImportError, ml, type MLContext } from '../../src/index.js';
 import { encodeModel, type OnnxTensor } from '../../src/onnx/schema.js';
 import { f32, graph, model, node, TT, valueInfo } from '../support/onnx-builder.js';
+import { bin, node as cliNode } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsnn-malformed-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -127,10 +126,7 @@ test('a failed conversion leaves no graph file behind, and the CLI reports it on
   const out = join(dir, 'never.webnn');
   await assert.rejects(convertOnnx(write('bad.onnx', good({ opset: 30 })), out), OnnxImportError);
   assert.ok(!existsSync(out));
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const bin = join(root, 'dist/src/cli/main.js');
-  if (!existsSync(bin)) return;
-  const r = spawnSync(process.execPath, [bin, 'import', join(dir, 'truncated.onnx'), '-o', out], { encoding: 'utf8', timeout: 60_000 });
+  const r = cliNode([bin, 'import', join(dir, 'truncated.onnx'), '-o', out]);
   assert.equal(r.status, 1);
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.match(r.stderr, /truncated\.onnx: not a valid ONNX model/);

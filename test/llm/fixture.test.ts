@@ -75,8 +75,9 @@ test('llama-tiny: scripts/export-llama.py rewrites the committed fixture', { ski
     const b = readJson<LlamaReference>(dir, 'reference.json');
     assert.deepEqual(a.prompt_ids, b.prompt_ids);
     assert.deepEqual(a.greedy.new_ids, b.greedy.new_ids);
-    // Logits may differ in the last bits across CPUs (vectorized kernels), not more.
-    a.prefill.logits.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(x - b.prefill.logits[i]![j]!) <= 1e-5)));
+    // Logits differ across CPUs (vectorized kernels take other summation orders: 1.4e-5 seen on logits up to 6),
+    // so regenerated ones are held to the fixture's own tolerance.
+    a.prefill.logits.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(x - b.prefill.logits[i]![j]!) <= b.tolerance, `prefill logit [${i}][${j}]: ${x} vs ${b.prefill.logits[i]![j]}`)));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -156,3 +156,17 @@ test('a prompt longer than the maximum length is refused with the numbers', { sk
   await assert.rejects(tokens(m.generate('x', { maxNewTokens: 0 })), /maxNewTokens must be an integer ≥ 1/);
   await assert.rejects(tokens(m.generate('x', { temperature: -1 })), /temperature must be a finite number ≥ 0/);
 });
+
+const defaultDir = fileURLToPath(new URL('../../models/default/', import.meta.url));
+test("the embedded default model: tsnn's greedy tokens equal PyTorch's reference continuation", {
+  skip: existsSync(`${defaultDir}onnx/model.onnx`) ? false : 'models/default is not there',
+}, async () => {
+  const ref = JSON.parse(readFileSync(`${defaultDir}reference.json`, 'utf8')) as Reference;
+  const m = await loadModel(defaultDir, { maxLength: 256, cache: false });
+  try {
+    const got = await tokens(m.generator.generateIds(ref.prompt_ids, { maxNewTokens: ref.greedy.new_ids.length, ignoreEos: true }));
+    assert.deepEqual(got, ref.greedy.new_ids);
+  } finally {
+    m.destroy();
+  }
+});

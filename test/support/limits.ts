@@ -1,10 +1,15 @@
 // Harness for the opSupportLimits() truth tests: each family's test file gives a table of cases (inputs, a builder
 // call, a plain-JS reference) and checkAdvertised() runs every advertised data type and rank through the public API.
 import assert from 'node:assert/strict';
-import { ml, MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataType } from '../../src/index.js';
-import { DTYPES, type TypedArray } from '../../src/graph/dtypes.js';
-import { fromFloat16Bits, toFloat16Bits } from '../../src/graph/float16.js';
+import { MLGraphBuilder, type MLContext, type MLOperand, type MLOperandDataType } from '../../src/index.js';
+import { DTYPES } from '../../src/graph/dtypes.js';
 import { castNumber } from '../../src/graph/cast.js';
+import { context } from './graph.js';
+import { count, fromArray, strides, toArray } from './values.js';
+
+// Also here for test files written against this module before test/support/index.ts gathered the helpers.
+export { count, fromArray, toArray } from './values.js';
+export { runGraph, type Feed, type GraphOf } from './graph.js';
 
 export type Limits = Record<string, { dataTypes: MLOperandDataType[]; rankRange: { min: number; max: number } }>;
 export const MAX_TESTED_RANK = 5;
@@ -12,22 +17,6 @@ export const MAX_TESTED_RANK = 5;
 export function shapeOf(rank: number): number[] {
   return [2, 3, 1, 2, 2, 1, 1, 1].slice(0, rank);
 }
-export const count = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-export function toArray(values: number[], t: MLOperandDataType): TypedArray {
-  const d = DTYPES[t];
-  const out = new d.array(values.length);
-  values.forEach((v, i) => {
-    if (d.big) (out as BigInt64Array)[i] = BigInt(v);
-    else if (t === 'float16') (out as Uint16Array)[i] = toFloat16Bits(v);
-    else (out as Float32Array)[i] = v;
-  });
-  return out;
-}
-export function fromArray(a: TypedArray, t: MLOperandDataType): number[] {
-  return Array.from(a as ArrayLike<number | bigint>).map((v) => (t === 'float16' ? fromFloat16Bits(Number(v)) : Number(v)));
-}
-
 export interface Case {
   /** Values for each input given its index and the input type. */
   inputs: number;
@@ -49,11 +38,19 @@ export const map1 = (f: (a: number) => number) => (xs: number[][]) => xs[0]!.map
 export const small = (i: number, arg: number) => 1 + ((i + arg * 2) % 4);
 export const signed = (i: number, _arg: number, t: MLOperandDataType) => (DTYPES[t].signed ? (i % 7) - 3 : i % 4);
 
+/** A unary case: `call` against the element-wise reference `ref`, on `values` (unitRange by default). */
+export const unary = (call: Case['call'], ref: (a: number) => number, values: Case['values'] = unitRange): Case => ({
+  inputs: 1, values, call, ref: map1(ref),
+});
+/** Halves from -2 to 1.5: exact in float16, and they hit roundEven's ties. */
+export const halves = (i: number) => (i % 8) / 2 - 2;
+export const unitRange = (i: number) => (i % 5) / 2 - 1;
+
 export function transposeRef(x: number[], shape: number[]): number[] {
   const rank = shape.length;
   const outShape = [...shape].reverse();
   const out = new Array<number>(x.length);
-  const strides = shape.map((_, i) => count(shape.slice(i + 1)));
+  const st = strides(shape);
   for (let o = 0; o < x.length; o++) {
     let rem = o;
     let src = 0;
@@ -61,7 +58,7 @@ export function transposeRef(x: number[], shape: number[]): number[] {
       const size = count(outShape.slice(d + 1));
       const idx = Math.floor(rem / size);
       rem %= size;
-      src += idx * strides[rank - 1 - d]!;
+      src += idx * st[rank - 1 - d]!;
     }
     out[o] = x[src]!;
   }
@@ -94,7 +91,7 @@ export async function checkAdvertised(
   t: { test(name: string, fn: () => Promise<void>): Promise<void> },
   cases: Record<string, Case>,
 ): Promise<void> {
-  const ctx = await ml.createContext();
+  const ctx = await context();
   const limits = ctx.opSupportLimits() as unknown as Record<string, Limits>;
   for (const [name, c] of Object.entries(cases)) {
     await t.test(name, async () => {
@@ -112,19 +109,13 @@ export async function checkAdvertised(
   }
 }
 
-/** An input of runGraph: its type, shape and values. */
-export interface Feed { type: MLOperandDataType; shape: number[]; data: number[] }
-export type GraphOf = (b: MLGraphBuilder, inputs: Record<string, MLOperand>) => MLOperand;
+/** Small mixed-sign values for float cases: ((i·7 + arg·3) mod 11) − 5. */
+export const floatish = (i: number, arg: number) => ((i * 7 + arg * 3) % 11) - 5;
 
-/** Builds `build` over graph inputs made from `inputs`, runs it once and returns the output's shape and values. */
-export async function runGraph(ctx: MLContext, build: GraphOf, inputs: Record<string, Feed>): Promise<{ shape: number[]; data: number[] }> {
-  const b = new MLGraphBuilder(ctx);
-  const ops: Record<string, MLOperand> = {};
-  for (const [name, v] of Object.entries(inputs)) ops[name] = b.input(name, { dataType: v.type, shape: v.shape });
-  const y = build(b, ops);
-  const graph = await b.build({ y });
-  const feeds = Object.fromEntries(Object.entries(inputs).map(([name, v]) => [name, toArray(v.data, v.type)]));
-  const out = (await ctx.compute(graph, feeds)).y!;
-  graph.destroy();
-  return { shape: [...y.shape], data: fromArray(out.data, y.dataType) };
+/** Asserts `limits[op][param]` advertises exactly `types` and the rank range from `min` (to `max`, when given). */
+export function assertLimits(limits: Record<string, Limits>, op: string, param: string, types: string[], min: number, max?: number): void {
+  const l = limits[op]![param]!;
+  assert.deepEqual([...l.dataTypes].sort(), [...types].sort(), `${op}.${param} data types`);
+  assert.equal(l.rankRange.min, min, `${op}.${param} min rank`);
+  if (max !== undefined) assert.equal(l.rankRange.max, max, `${op}.${param} max rank`);
 }

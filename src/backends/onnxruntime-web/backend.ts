@@ -7,7 +7,7 @@ import type { GraphIR } from '../../graph/ir.js';
 import { encodeModel } from '../../onnx/schema.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor } from '../backend.js';
 import { cachedTensor } from '../onnxruntime/host-tensor.js';
-import { lowerToOnnx } from '../onnxruntime/lower.js';
+import { lowerFor } from '../onnxruntime/lower-for.js';
 import { PROFILES, type ExecutionProvider, type OrtProfile } from '../onnxruntime/profiles.js';
 
 export const ortWebVersion: string = ort.env.versions?.web ?? ort.env.versions?.common ?? 'unknown';
@@ -70,7 +70,8 @@ class WebBackend implements Backend {
   }
 
   async compile(ir: GraphIR): Promise<CompiledGraph> {
-    const { model, inputNames, outputNames } = lowerToOnnx(ir, 'tsnn', this.profile);
+    // As on onnxruntime-node: the WebAssembly CPU provider is the same onnxruntime, float16 handling included.
+    const { model, inputNames, outputNames } = lowerFor(ir, this.provider);
     const session = await ort.InferenceSession.create(encodeModel(model), webSessionOptions(this.provider));
     return new WebGraph(session, inputNames, outputNames);
   }

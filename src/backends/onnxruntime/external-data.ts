@@ -7,19 +7,20 @@ import { ModelProto, type OnnxModel, type OnnxTensor } from '../../onnx/schema.j
 /**
  * Encodes `model` with every initializer of at least `threshold` bytes moved out as ONNX external data (TensorProto
  * data_location EXTERNAL, one named in-memory file per tensor) for onnxruntime's `externalData` session option; the
- * returned `data` arrays are the initializers' own bytes, not copies.
+ * returned `data` arrays are the initializers' own bytes, not copies. Constants in files are read by onnxruntime
+ * from the file `files` maps theirs to (a private copy, weights-copy.ts); those whose file it does not map are read here.
  */
-export function encodeWithExternalData(model: OnnxModel, threshold: number): {
+export function encodeWithExternalData(model: OnnxModel, threshold: number, files: ReadonlyMap<string, string> = new Map()): {
   bytes: Uint8Array; externalData: { path: string; data: Uint8Array }[]; folder?: string;
 } {
   const externalData: { path: string; data: Uint8Array }[] = [];
-  // Constants in files are read by onnxruntime from their folder (one per session; it maps them when their offsets
-  // are page-aligned). Those in other folders are read here.
-  const first = model.graph.initializer.find((t) => t.external)?.external;
-  const folder = first ? dirname(first.path) : undefined;
+  // onnxruntime reads files from one folder per session (it maps them when their offsets are page-aligned).
+  const first = model.graph.initializer.find((t) => t.external && files.has(t.external.path))?.external;
+  const folder = first ? dirname(files.get(first.path)!) : undefined;
   const initializer = model.graph.initializer.map((t, i) => {
-    if (t.external && folder !== undefined && dirname(t.external.path) === folder) {
-      return externalTensor(t, basename(t.external.path), t.external.byteOffset, t.external.byteLength);
+    const file = t.external && files.get(t.external.path);
+    if (t.external && file !== undefined && dirname(file) === folder) {
+      return externalTensor(t, basename(file), t.external.byteOffset, t.external.byteLength);
     }
     if (t.external) t = { ...t, rawData: readExternalConstant(t.external) };
     if (t.rawData.byteLength < threshold) {

@@ -3,6 +3,7 @@
 import type { MLOperand } from '../../api/operand.js';
 import { productDims, type Dim } from '../../graph/dims.js';
 import type { NodeContext } from '../context.js';
+import type { SymInt } from '../symbolic.js';
 import { family } from '../table.js';
 import { isFloatType, type Elem, type Val } from '../values.js';
 import { elementwise, like } from './common.js';
@@ -10,12 +11,16 @@ import { reshapeTo } from './shape.js';
 
 type Webnn = (c: NodeContext, x: MLOperand) => MLOperand;
 
-function unary(webnn: Webnn, fold?: (x: number) => number, intFold?: (x: Elem) => Elem) {
+function unary(webnn: Webnn, fold?: (x: number) => number, intFold?: (x: Elem) => Elem, sym?: (x: SymInt) => SymInt | undefined) {
   return (c: NodeContext): Val => elementwise(c, [c.in(0)], {
     webnn: (c2, [x]) => webnn(c2, x!),
     fold: fold || intFold ? ([x], t) => (isFloatType(t) || !intFold ? fold!(Number(x!)) : intFold(x!)) : undefined,
+    sym: sym && (([x]) => sym(x!)),
   });
 }
+
+/** Whole-number sizes are unchanged by rounding. */
+const same = (x: SymInt) => x;
 
 function roundEven(x: number): number {
   const r = Math.round(x);
@@ -118,14 +123,14 @@ export const activationOps = family('activation', [
   { op: 'Log', note: 'log', handler: unary((c, x) => c.b.log(x), Math.log) },
   { op: 'Sqrt', note: 'sqrt', handler: unary((c, x) => c.b.sqrt(x), Math.sqrt) },
   { op: 'Abs', note: 'abs', handler: unary((c, x) => c.b.abs(x), Math.abs, (x) => (x < 0 ? -x : x)) },
-  { op: 'Neg', note: 'neg', handler: unary((c, x) => c.b.neg(x), (x) => -x, (x) => -x) },
+  { op: 'Neg', note: 'neg', handler: unary((c, x) => c.b.neg(x), (x) => -x, (x) => -x, (x) => x.neg()) },
   { op: 'Erf', note: 'erf', handler: unary((c, x) => c.b.erf(x)) },
   { op: 'Sin', note: 'sin', handler: unary((c, x) => c.b.sin(x), Math.sin) },
   { op: 'Cos', note: 'cos', handler: unary((c, x) => c.b.cos(x), Math.cos) },
   { op: 'Tan', note: 'tan', handler: unary((c, x) => c.b.tan(x), Math.tan) },
-  { op: 'Floor', note: 'floor', handler: unary((c, x) => c.b.floor(x), Math.floor) },
-  { op: 'Ceil', note: 'ceil', handler: unary((c, x) => c.b.ceil(x), Math.ceil) },
-  { op: 'Round', since: 11, note: 'roundEven', handler: unary((c, x) => c.b.roundEven(x), roundEven) },
+  { op: 'Floor', note: 'floor', handler: unary((c, x) => c.b.floor(x), Math.floor, undefined, same) },
+  { op: 'Ceil', note: 'ceil', handler: unary((c, x) => c.b.ceil(x), Math.ceil, undefined, same) },
+  { op: 'Round', since: 11, note: 'roundEven', handler: unary((c, x) => c.b.roundEven(x), roundEven, undefined, same) },
   { op: 'Sign', since: 9, note: 'sign', handler: unary((c, x) => c.b.sign(x), Math.sign, (x) => (typeof x === 'bigint' ? (x > 0n ? 1n : x < 0n ? -1n : 0n) : Math.sign(x))) },
   { op: 'Reciprocal', note: 'reciprocal', handler: unary((c, x) => c.b.reciprocal(x), (x) => 1 / x) },
   { op: 'Sinh', since: 9, note: '(exp(x) - exp(-x)) / 2', handler: unary(sinh, Math.sinh) },

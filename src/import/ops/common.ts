@@ -19,7 +19,7 @@ export interface ElementwiseSpec {
   /** JS evaluation of one element (numbers, or bigints for 64-bit integer types). */
   fold?: (xs: Elem[], type: number) => Elem;
   /** Evaluation on SymInts (integer values known up to dimensions); undefined where it cannot decide. */
-  sym?: (xs: SymInt[]) => SymInt | undefined;
+  sym?: (xs: SymInt[], type: number) => SymInt | undefined;
   /** Output ONNX type from the first input's type (default: the same). */
   outType?: (type: number) => number;
 }
@@ -35,10 +35,12 @@ export function elementwise(c: NodeContext, inputs: Val[], spec: ElementwiseSpec
     if (!anySym && spec.fold) {
       const r = mapBroadcast(ks, (xs) => spec.fold!(xs as Elem[], type));
       if (r) return fromKnown(outType, r.shape, r.elems);
-    } else if (anySym && spec.sym) {
+    } else if (anySym && spec.sym && ks.every((k) => k.elems.every((e) => !isElem(e) || Number.isInteger(Number(e))))) {
+      // Sizes stay symbolic through float casts too (Cast(Shape) to float, then Div/Floor and back), as long as every
+      // value is a whole number.
       let ok = true;
       const r = mapBroadcast(ks, (xs) => {
-        const s = spec.sym!(xs.map(asSym));
+        const s = spec.sym!(xs.map(asSym), type);
         if (!s) ok = false;
         return s ?? SymInt.of(0);
       });

@@ -433,6 +433,22 @@ function quickGelu(c: NodeContext): Val {
   return c.out(c.b.mul(x, c.b.sigmoid(c.b.mul(x, like(c, x, alpha)))), v.type);
 }
 
+function fusedMatMul(c: NodeContext): Val {
+  if (c.int('transBatchA', 0) || c.int('transBatchB', 0)) c.fail('transBatchA/transBatchB are not supported');
+  const b = c.b;
+  const swap = (x: MLOperand) => {
+    const r = x.dimensions.length;
+    if (r < 2) c.fail('transposed operands must have rank 2 or more');
+    return b.transpose(x, { permutation: [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2] });
+  };
+  const a = c.int('transA', 0) ? swap(c.op(0)) : c.op(0);
+  const w = c.int('transB', 0) ? swap(c.op(1)) : c.op(1);
+  let y = matmulOf(c, a, w);
+  const alpha = c.float('alpha', 1);
+  if (alpha !== 1) y = b.mul(y, like(c, y, alpha));
+  return c.out(y, c.in(0).type);
+}
+
 export const contribOps = family('contrib', [
   { op: 'GroupQueryAttention', domain: MICROSOFT, note: 'attention with grouped K/V heads, causal mask from seqlens_k, KV cache concat, optional rotary', handler: groupQueryAttention },
   { op: 'MultiHeadAttention', domain: MICROSOFT, note: 'attention with optional bias, past K/V, key padding mask, attention bias, unidirectional mask', handler: multiHeadAttention },
@@ -445,4 +461,5 @@ export const contribOps = family('contrib', [
   { op: 'BiasGelu', domain: MICROSOFT, note: 'gelu(a + b)', handler: biasGelu },
   { op: 'QuickGelu', domain: MICROSOFT, note: 'x · sigmoid(alpha · x)', handler: quickGelu },
   { op: 'Gelu', domain: MICROSOFT, note: 'gelu', handler: (c) => c.out(c.b.gelu(c.op(0)), c.in(0).type) },
+  { op: 'FusedMatMul', domain: MICROSOFT, note: 'matmul of the (transposed) operands, times alpha', handler: fusedMatMul },
 ]);

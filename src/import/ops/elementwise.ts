@@ -152,8 +152,9 @@ export function castVal(c: NodeContext, v: Val, to: number): Val {
   const k = knownOf(v);
   if (k) {
     if (k.elems.every((e) => typeof e === 'number' || typeof e === 'bigint')) return fromKnown(to, k.shape, (k.elems as Elem[]).map((e) => castElem(e, to)));
-    // Integer sizes stay symbolic through integer casts.
-    if (isIntType(to) && isIntType(v.type)) return fromKnown(to, k.shape, k.elems);
+    // Sizes stay symbolic through casts between integer and float types (their values are whole numbers).
+    const numeric = (t: number) => isIntType(t) || isFloatType(t);
+    if (numeric(to) && numeric(v.type) && to !== T.FLOAT16 && to !== T.BFLOAT16) return fromKnown(to, k.shape, k.elems);
   }
   const x = c.op(v);
   if (to === T.BOOL) return c.out(c.b.notEqual(x, like(c, x, 0)), T.BOOL);
@@ -218,12 +219,14 @@ export const elementwiseOps = family('elementwise', [
     handler: binary('Div', {
       webnn: (c, [x, y]) => c.b.div(x!, y!),
       fold: ([x, y], t) => arith('/', x!, y!, t),
-      sym: ([x, y]) => {
+      sym: ([x, y], t) => {
         const q = x!.div(y!);
         if (q) return q;
         const a = x!.constant;
         const b = y!.constant;
-        return a !== undefined && b !== undefined && b !== 0 ? symConst(Math.trunc(a / b)) : undefined;
+        if (a === undefined || b === undefined || b === 0) return undefined;
+        // Integer division truncates; a float quotient must be whole to stay a SymInt.
+        return isFloatType(t) ? (Number.isInteger(a / b) ? symConst(a / b) : undefined) : symConst(Math.trunc(a / b));
       },
     }),
   },

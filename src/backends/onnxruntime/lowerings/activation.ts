@@ -1,7 +1,8 @@
 // Activations → ONNX.
 import type { MLOperandDataType } from '../../../graph/dtypes.js';
 import { encodeScalar, type MLNumber } from '../../../graph/cast.js';
-import { defineLowering, float, int, type Emitter } from '../emitter.js';
+import { defineLowering, float, int, type Emitter, type LoweringNode } from '../emitter.js';
+import * as stable from './stable-math.js';
 
 /** A scalar constant of type t (broadcasts against anything). */
 const scalar = (e: Emitter, t: MLOperandDataType, v: MLNumber) => e.initializer(t, [], encodeScalar(t, v));
@@ -17,16 +18,28 @@ defineLowering('relu', (n, e) => {
 });
 defineLowering('softmax', (n, e) => void e.node('Softmax', n.inputs, n.outputs, { axis: int(n.attrs.axis) }));
 
-// Same formula in ONNX and WebNN; ONNX HardSwish's fixed alpha 1/6 and beta 1/2 give WebNN's x·max(0, min(6, x+3))/6.
-for (const [op, onnxOp] of [
-  ['sigmoid', 'Sigmoid'], ['tanh', 'Tanh'], ['gelu', 'Gelu'], ['hardSwish', 'HardSwish'], ['softplus', 'Softplus'],
-  ['softsign', 'Softsign'],
-] as const) {
+// Same formula in ONNX and WebNN, and onnxruntime's kernels are within 5 ULP of the exact function over [-30, 30]
+// (test/ops/activation-accuracy.test.ts measures every float operator; Tanh only above 2^-120 in magnitude, below
+// which its error grows to ~100 ULP of the subnormal spacing: a select to fix that would cost 6× the Tanh).
+for (const [op, onnxOp] of [['tanh', 'Tanh'], ['softplus', 'Softplus'], ['softsign', 'Softsign']] as const) {
   defineLowering(op, (n, e) => void e.node(onnxOp, n.inputs, n.outputs));
 }
 
-defineLowering('elu', (n, e) => void e.node('Elu', n.inputs, n.outputs, { alpha: float(n.attrs.alpha) }));
+/** Runs a float32 formula on a float operand: float16 is cast to float32 and back, so its result is rounded once. */
+const inFloat32 = (n: LoweringNode<unknown>, e: Emitter, formula: (x: string, out: string) => void) => {
+  e.castAround(n.outputTypes[0]!, ['float32'], 'float32', [n.inputs[0]!], n.outputs, ([x], [out]) => formula(x!, out!));
+};
+
+// Accurate formulations where the plain kernels lose the tails or cancel (stable-math.ts says how).
+defineLowering('sigmoid', (n, e) => inFloat32(n, e, (x, out) => void stable.sigmoid(e, x, out)));
+defineLowering('gelu', (n, e) => inFloat32(n, e, (x, out) => void stable.gelu(e, x, out)));
+defineLowering('hardSwish', (n, e) => inFloat32(n, e, (x, out) => void stable.hardSwish(e, x, out)));
+
+defineLowering('elu', (n, e) => inFloat32(n, e, (x, out) => void stable.elu(e, x, n.attrs.alpha, out)));
 defineLowering('leakyRelu', (n, e) => void e.node('LeakyRelu', n.inputs, n.outputs, { alpha: float(n.attrs.alpha) }));
+// alpha·x rounded, then + beta rounded, in the operand's type: the spec's decomposition (builder.mul, builder.add),
+// which onnxruntime's HardSigmoid and Mul + Add reproduce bit for bit. Near the zero crossing that cancels (the
+// relative error there is unbounded, the absolute error within an ULP of beta), as the spec's decomposition does.
 defineLowering('hardSigmoid', (n, e) => {
   e.node('HardSigmoid', n.inputs, n.outputs, { alpha: float(n.attrs.alpha), beta: float(n.attrs.beta) });
 });

@@ -144,8 +144,21 @@ function lowerPool(kind: PoolKind) {
       return;
     }
     const native = e.kernel(kind === 'max' ? 'MaxPool' : kind === 'l2' ? 'LpPool' : 'AveragePool');
+    const computeType = native.includes(type) ? type : 'float32';
     e.castAround(type, native, 'float32', [n.inputs[0]!], n.outputs, ([x], [y]) => {
-      inNchw(x!, y!, native.includes(type) ? type : 'float32');
+      if (kind !== 'max' || DTYPES[type].kind !== 'float') {
+        inNchw(x!, y!, computeType);
+        return;
+      }
+      // onnxruntime's MaxPool keeps or drops a NaN depending on where it sits in the window ([1, NaN, 3, 2] → 3,
+      // [1, 2, 3, NaN] → NaN); WebNN's max propagates it. A window holding a NaN is found by max-pooling NaN flags
+      // (as float32, padded like the data, so a window of padding alone gives -Infinity, not a flag).
+      const pooled = e.fresh();
+      inNchw(x!, pooled, computeType);
+      const flags = e.fresh();
+      inNchw(e.cast(e.op('IsNaN', [x!]), 'float32'), flags, 'float32');
+      const hasNaN = e.op('Greater', [flags, e.initializer('float32', [], encodeScalar('float32', 0))]);
+      e.op('Where', [hasNaN, e.initializer(computeType, [], encodeScalar(computeType, NaN)), pooled], {}, y!);
     });
   };
 }
