@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  GraphFileError, installGlobals, loadGraphFromBuffers, loadGraphFromFiles, loadGraphFromUrl, ml, MLContext, MLGraphBuilder,
+  GraphFileError, installGlobals, loadGraphFromBuffers, loadGraphFromFiles, loadGraphFromUrl, ml, MLContext, MLGraphBuilder, toFloat16Bits,
 } from '../../src/web.js';
 import { BROWSER_SWAPS, bundle, ROOT } from '../../scripts/build-web.js';
 
@@ -93,6 +93,12 @@ test('a graph computes on onnxruntime-web (its WebAssembly build, here in Node)'
   assert.deepEqual([...(out.y!.data as Float32Array)], [2, 0, 3.5, 0, 0, 0]);
   assert.deepEqual([...(out.z!.data as Uint16Array)], [0x3c00, 0x4400, 0x4880, 0x4c00, 0x4e40, 0x5080]); // 1, 4, 9, 16, 25, 36
   assert.deepEqual(input, copy, 'the caller\'s input is not modified');
+  // float16 rounds after every operator, as on onnxruntime-node (onnxruntime would otherwise compute the chain in
+  // float32): 60000 + 60000 is Infinity in float16, whatever it is cast to next.
+  const h = new MLGraphBuilder(context);
+  const hx = h.input('x', { dataType: 'float16', shape: [1] });
+  const overflow = await h.build({ y: h.cast(h.add(hx, hx), 'float32') });
+  assert.deepEqual([...((await context.compute(overflow, { x: Uint16Array.of(toFloat16Bits(60000)) })).y!.data as Float32Array)], [Infinity]);
   // A context asking for an accelerator gets WebAssembly where there is no WebGPU, and says why.
   const accelerated = await ml.createContext({ accelerated: true } as Parameters<typeof ml.createContext>[0]);
   assert.equal(accelerated.accelerated, false);
