@@ -8,7 +8,7 @@ import { installGlobals as defineGlobals } from './api/globals.js';
 import type { MLContext } from './api/context.js';
 import type { MLGraph } from './api/graph.js';
 import { GraphFileError } from './format/model.js';
-import { loadGraphFromBuffers, type GraphBuffers } from './format/bytes.js';
+import { buildParsedGraph, decodeText, loadGraphFromBuffers, parseGraphSource, usesWeights } from './format/bytes.js';
 
 registerBackend(onnxruntimeWebFactory);
 
@@ -58,11 +58,6 @@ async function fetchBytes(url: string, what: string): Promise<ArrayBuffer> {
   return res.arrayBuffer();
 }
 
-function usesWeights(text: string): boolean {
-  // A cheap look before fetching megabytes: the text form writes @weights(...), the JSON form {"weights": ...}.
-  return /@weights\s*\(|"weights"\s*:/.test(text);
-}
-
 export interface LoadGraphFromUrlOptions {
   /** The weights file (default: <graph stem>.weights beside the graph, fetched only when the graph uses @weights). */
   weights?: string | URL;
@@ -74,16 +69,15 @@ export interface LoadGraphFromUrlOptions {
 export async function loadGraphFromUrl(context: MLContext, url: string | URL, options: LoadGraphFromUrlOptions = {}): Promise<MLGraph> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const graphUrl = new URL(String(url), base);
-  const graph = new Uint8Array(await fetchBytes(graphUrl.href, 'graph'));
-  const buffers: GraphBuffers = { graph, names: { graph: graphUrl.href } };
-  if (usesWeights(new TextDecoder().decode(graph))) {
-    const stem = graphUrl.href.replace(/(\.webnn|\.json)?([?#].*)?$/i, '');
-    const weightsUrl = new URL(String(options.weights ?? `${stem}.weights`), graphUrl).href;
-    const manifestUrl = new URL(String(options.manifest ?? `${stem}.manifest.json`), graphUrl).href;
-    const [weights, manifest] = await Promise.all([fetchBytes(weightsUrl, 'weights file'), fetchBytes(manifestUrl, 'manifest')]);
-    Object.assign(buffers, { weights, manifest, names: { graph: graphUrl.href, weights: weightsUrl, manifest: manifestUrl } });
-  }
-  return loadGraphFromBuffers(context, buffers);
+  const name = graphUrl.href;
+  // Parsed before anything else is fetched: the weights (megabytes) only when the graph uses them.
+  const g = parseGraphSource(decodeText(await fetchBytes(name, 'graph'), name), name);
+  if (!usesWeights(g)) return buildParsedGraph(context, g, { names: { graph: name } });
+  const stem = name.replace(/(\.webnn|\.json)?([?#].*)?$/i, '');
+  const weightsUrl = new URL(String(options.weights ?? `${stem}.weights`), graphUrl).href;
+  const manifestUrl = new URL(String(options.manifest ?? `${stem}.manifest.json`), graphUrl).href;
+  const [weights, manifest] = await Promise.all([fetchBytes(weightsUrl, 'weights file'), fetchBytes(manifestUrl, 'manifest')]);
+  return buildParsedGraph(context, g, { weights, manifest, names: { graph: name, weights: weightsUrl, manifest: manifestUrl } });
 }
 
 /**

@@ -32,9 +32,12 @@ export function decodeText(data: string | Bytes, file: string): string {
   }
 }
 
-/** Parses a graph's text: the JSON form when the name ends in .json or the text starts with '{', else the text form. */
+/**
+ * Parses a graph's text: the JSON form when the name (a file name or URL) ends in .json or the text starts with '{',
+ * else the text form.
+ */
 export function parseGraphSource(text: string, file = 'graph'): GraphFile {
-  const json = /\.json$/i.test(file) || text.trimStart().startsWith('{');
+  const json = /\.json([?#].*)?$/i.test(file) || text.trimStart().startsWith('{');
   try {
     return json ? parseGraphJsonText(text) : parseWebnn(text);
   } catch (err) {
@@ -107,8 +110,8 @@ function manifestText(m: string | Bytes | object, file: string): string {
 }
 
 /** The weights a parsed graph needs from in-memory buffers; undefined when the graph has no @weights constants. */
-export function weightsFromBuffers(g: GraphFile, buffers: GraphBuffers): WeightSource | undefined {
-  if (!Object.values(g.consts).some((c) => c.init.kind === 'weights')) return undefined;
+export function weightsFromBuffers(g: GraphFile, buffers: Omit<GraphBuffers, 'graph'>): WeightSource | undefined {
+  if (!usesWeights(g)) return undefined;
   const graphName = buffers.names?.graph ?? 'graph';
   const stem = graphName.replace(/\.(webnn|json)$/i, '');
   const weightsName = buffers.names?.weights ?? `${stem}.weights`;
@@ -121,10 +124,20 @@ export function weightsFromBuffers(g: GraphFile, buffers: GraphBuffers): WeightS
   return new BytesWeights(weightsName, buffers.weights, manifest);
 }
 
+/** Whether a parsed graph takes constants from a weights file (@weights). */
+export function usesWeights(g: GraphFile): boolean {
+  return Object.values(g.consts).some((c) => c.init.kind === 'weights');
+}
+
 /** Loads a graph file (and its weights) held in memory into a built graph in `context`. */
 export async function loadGraphFromBuffers(context: MLContext, buffers: GraphBuffers): Promise<MLGraph> {
   const name = buffers.names?.graph ?? 'graph';
-  const g = parseGraphSource(decodeText(buffers.graph, name), name);
+  return buildParsedGraph(context, parseGraphSource(decodeText(buffers.graph, name), name), buffers);
+}
+
+/** Builds an already parsed graph (`buffers.graph` is not read again) with the weights in `buffers`. */
+export async function buildParsedGraph(context: MLContext, g: GraphFile, buffers: Omit<GraphBuffers, 'graph'>): Promise<MLGraph> {
+  const name = buffers.names?.graph ?? 'graph';
   const weights = weightsFromBuffers(g, buffers);
   try {
     return await buildGraphFile(context, g, weights);

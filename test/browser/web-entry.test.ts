@@ -12,6 +12,8 @@ import {
   GraphFileError, installGlobals, loadGraphFromBuffers, loadGraphFromFiles, loadGraphFromUrl, ml, MLContext, MLGraphBuilder, toFloat16Bits,
 } from '../../src/web.js';
 import { BROWSER_SWAPS, bundle, ROOT } from '../../scripts/build-web.js';
+import { printGraphJson } from '../../src/format/json.js';
+import { parseWebnn } from '../../src/format/parser.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 const mlp = {
@@ -166,9 +168,12 @@ test('a graph file loads from File objects and from URLs', async () => {
   assertClose((await computeMlp(await loadGraphFromFiles(context, files), context)).probs, expected.probs, 'probs (Files)');
   await assert.rejects(loadGraphFromFiles(context, [files[0]!, files[2]!]), /no graph \(\.webnn or \.json\) file among mlp\.manifest\.json, mlp\.weights/);
 
-  const served: Record<string, Uint8Array | string> = { '/models/mlp.webnn': mlp.graph, '/models/mlp.weights': mlp.weights, '/models/mlp.manifest.json': mlp.manifest };
+  const served: Record<string, Uint8Array | string> = {
+    '/models/mlp.webnn': mlp.graph, '/models/mlp.weights': mlp.weights, '/models/mlp.manifest.json': mlp.manifest,
+    '/json/mlp.json': printGraphJson(parseWebnn(mlp.graph)), '/json/w.bin': mlp.weights, '/json/m.json': mlp.manifest,
+  };
   const server = createServer((req, res) => {
-    const body = served[req.url ?? ''];
+    const body = served[new URL(req.url ?? '/', 'http://x').pathname];
     if (body === undefined) res.writeHead(404).end();
     else res.writeHead(200).end(body);
   });
@@ -177,6 +182,9 @@ test('a graph file loads from File objects and from URLs', async () => {
   try {
     const graph = await loadGraphFromUrl(context, `${base}/models/mlp.webnn`);
     assertClose((await computeMlp(graph, context)).probs, expected.probs, 'probs (URL)');
+    // The JSON form, its weights and manifest under other names.
+    const json = await loadGraphFromUrl(context, new URL(`${base}/json/mlp.json?v=2`), { weights: 'w.bin', manifest: `${base}/json/m.json` });
+    assertClose((await computeMlp(json, context)).probs, expected.probs, 'probs (JSON form by URL)');
     delete served['/models/mlp.manifest.json'];
     await assert.rejects(loadGraphFromUrl(context, `${base}/models/mlp.webnn`), new RegExp(`${base}/models/mlp\\.manifest\\.json: cannot fetch the manifest: HTTP 404`));
   } finally {
