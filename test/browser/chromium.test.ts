@@ -3,7 +3,8 @@
 // subset of the WPT conformance cases (every operator family, float32 and float16) gives in the page the results it
 // gives in Node; viewer pages written by `tsnn view` draw the tiny Llama decoder, PP-OCR's detector and a 30-layer
 // decoder with no network access. Screenshots are checked for content and kept in test/browser/screenshots/.
-// Skips, saying why, without Chromium (apt-get install -y chromium) or without the conformance data.
+// Skips, saying why, without Chromium (apt-get install -y chromium) or without the conformance data (except under CI,
+// where missing data fails).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,9 @@ import { buildDecoder, DECODER_30 } from '../support/decoder.js';
 const CHROMIUM = process.env.TSNN_CHROMIUM ?? '/usr/bin/chromium';
 const noChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`;
 const dataDir = process.env.TSNN_WPT_DIR ?? DEFAULT_DATA_DIR;
-const noData = existsSync(dataDir) ? false : `no conformance data at ${dataDir} (it lives in ../shared/wpt-webnn)`;
+// As in test/conformance/wpt.test.ts: under CI, missing conformance data fails instead of skipping.
+const ci = !!process.env.CI && !['0', 'false'].includes(process.env.CI.toLowerCase());
+const noData = existsSync(dataDir) || ci ? false : `no conformance data at ${dataDir} (it lives in ../shared/wpt-webnn)`;
 const SHOTS = join(ROOT, 'test/browser/screenshots');
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -155,6 +158,7 @@ test('the demo page builds, runs and draws the MobileNet-style network, with the
 });
 
 test('the conformance subset (every operator family, float32 and float16) gives in the page what it gives in Node', { skip: noChromium || noData }, async (t) => {
+  assert.ok(existsSync(dataDir), `no conformance data at ${dataDir} (it lives in ../shared/wpt-webnn, or set TSNN_WPT_DIR); CI=${process.env.CI} requires it`);
   const families = readdirSync(join(ROOT, 'src/ops')).map((f) => f.replace(/\.ts$/, '')).filter((f) => !OPS_HELPERS.includes(f)).sort();
   assert.deepEqual(Object.keys(FAMILIES).sort(), families, 'the subset has files for every operator family of src/ops');
   const cases: ConformanceCase[] = [];
