@@ -15,7 +15,7 @@ export interface ImportCommandOptions {
 }
 
 /** `name=N` options as a record of non-negative integers. */
-function sizes(list: string[] | undefined, flag: string, min: number): Record<string, number> {
+export function sizes(list: string[] | undefined, flag: string, min: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of list ?? []) {
     const at = item.lastIndexOf('=');

@@ -14,6 +14,7 @@ import { packageInfo } from './package-info.js';
 import { packWeightsCommand } from './pack-weights.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
+import { viewCommand } from './view.js';
 
 const program = new Command()
   .name('tsnn')
@@ -96,6 +97,16 @@ program
     const code = await generateCommand(opts);
     if (code !== 0) process.exitCode = code;
   });
+
+const view = program
+  .command('view <file>')
+  .description('draw a graph (.webnn, .json or an ONNX model) as one self-contained HTML page: operators, shapes on the edges, search, zoom')
+  .option('-o, --output <file>', 'the HTML file; default <stem>.html beside the graph')
+  .option('--part-size <n>', 'about how many nodes the viewer lays out together (default 120)')
+  .option('--dim <name=N>', 'ONNX models: fix a symbolic dimension to N (repeatable)', collect)
+  .option('--max <name=N>', 'ONNX models: bound of a symbolic dimension (default 64 here; repeatable)', collect)
+  .action((file: string, opts) => viewCommand(file, opts));
+weightOptions(view);
 
 program
   .command('pack-weights <tensors...>')

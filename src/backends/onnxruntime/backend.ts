@@ -4,7 +4,8 @@
 import { execFile } from 'node:child_process';
 import ort from 'onnxruntime-node';
 import type { GraphIR } from '../../graph/ir.js';
-import { DTYPES, viewAs } from '../../graph/dtypes.js';
+import { DTYPES } from '../../graph/dtypes.js';
+import { cachedTensor } from './host-tensor.js';
 import { boundaryDescriptor } from './subbyte.js';
 import type { Backend, BackendFactory, BackendOptions, CompiledGraph, HostTensor, ResidentMemory } from '../backend.js';
 import { encodeModel } from '../../onnx/schema.js';
@@ -12,8 +13,8 @@ import { encodeWithExternalData } from './external-data.js';
 import { privateCopies } from './weights-copy.js';
 import { onnxruntimePath, OrtWorker, WorkerMemory, type WireTensor } from './worker-client.js';
 import { workOf } from './cost.js';
-import { computeFloat16InFloat32 } from './float16.js';
-import { lowerToOnnx, type LoweredModel } from './lower.js';
+import { lowerToOnnx } from './lower.js';
+import { lowerFor } from './lower-for.js';
 
 import { PROFILES, type ExecutionProvider, type OrtProfile } from './profiles.js';
 
@@ -40,32 +41,11 @@ export function sessionOptions(provider: ExecutionProvider): ort.InferenceSessio
   };
 }
 
-/** The ONNX model tsnn compiles `ir` into for `provider` (exported for benchmarks that run it through onnxruntime). */
-export function lowerFor(ir: GraphIR, provider: ExecutionProvider): LoweredModel {
-  // The CPU provider computes float16 chains in float32 without rounding in between unless told otherwise (float16.ts).
-  return lowerToOnnx(provider === 'cpu' ? computeFloat16InFloat32(ir) : ir, 'tsnn', PROFILES[provider]);
-}
+export { lowerFor };
 
-/**
- * An ort.Tensor over the host tensor's bytes, cached on the tensor while its memory and shape stay the same (a
- * graph with dynamic dimensions runs a tensor at different active shapes over the start of its memory).
- */
+/** An ort.Tensor over the host tensor's bytes (cached on the tensor: see host-tensor.ts). */
 function ortTensor(t: HostTensor): ort.Tensor {
-  const cached = t.handle as { data: Uint8Array; shape: readonly number[]; tensor: ort.Tensor } | undefined;
-  if (cached && sameBytes(cached.data, t.data) && sameShape(cached.shape, t.shape)) return cached.tensor;
-  const { dataType, shape } = boundaryDescriptor({ dataType: t.dataType, shape: [...t.shape] });
-  const view = viewAs(dataType, t.data);
-  const tensor = new ort.Tensor(dataType as 'float32', view as Float32Array, shape);
-  t.handle = { data: t.data, shape: t.shape, tensor };
-  return tensor;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a === b || (a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a === b || (a.length === b.length && a.every((d, i) => d === b[i]));
+  return cachedTensor(t, (type, data, dims) => new ort.Tensor(type as 'float32', data as Float32Array, dims));
 }
 
 class OrtGraph implements CompiledGraph {
